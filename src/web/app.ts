@@ -1,0 +1,97 @@
+// The Hono application: middleware order, then one sub-app per resource.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type pg from 'pg';
+import type { RateLimiter } from '../cache/types.js';
+import type { Config } from '../config.js';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { AppEnv } from './env.js';
+import { readFlash } from './flash.js';
+import { authenticate } from './middleware/authenticate.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { methodOverride } from './middleware/method-override.js';
+import { requireSignedIn } from './middleware/require.js';
+import { onError, onNotFound } from './respond.js';
+import { adminRoutes } from './routes/admin.js';
+import { tenantApiRoutes } from './routes/api-tenants.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { scriptApiRoutes } from './routes/api-scripts.js';
+import { scriptPageRoutes } from './routes/scripts-pages.js';
+import { staticAssets } from './static-assets.js';
+import type { ScriptService } from '../scripts/service.js';
+
+export interface WebDeps {
+  readonly config: Config;
+  readonly pool: pg.Pool;
+  readonly logger: Logger;
+  readonly rateLimiter: RateLimiter;
+  readonly readiness: () => readonly ReadinessCheck[];
+  readonly draining: () => boolean;
+  readonly scripts: ScriptService;
+}
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export function createWebApp(deps: WebDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError(deps.logger));
+  app.notFound(onNotFound);
+
+  app.route('/', healthRoutes({ checks: deps.readiness, draining: deps.draining }));
+  app.use('/assets/*', staticAssets());
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE', 'Request body is larger than 2 MB');
+      },
+    }),
+  );
+  app.use('*', methodOverride(() => app));
+  app.use('*', authenticate(deps.pool));
+  app.use('*', csrfProtection);
+  app.use('*', readFlash);
+
+  app.route('/', authRoutes({
+    pool: deps.pool,
+    rateLimiter: deps.rateLimiter,
+    trustProxy: deps.config.trustProxy,
+    sessionTtlHours: deps.config.sessionTtlHours,
+  }));
+  app.get('/', (c) => c.redirect(c.get('principal') ? '/scripts' : '/login'));
+
+  const api = new Hono<AppEnv>();
+  api.use('*', requireSignedIn);
+  api.route('/', tenantApiRoutes({ pool: deps.pool }));
+  api.route('/', scriptApiRoutes({ scripts: deps.scripts }));
+  app.route('/api/v1', api);
+
+  const pages = new Hono<AppEnv>();
+  pages.use('*', requireSignedIn);
+  pages.route('/', adminRoutes({ pool: deps.pool }));
+  pages.route('/', scriptPageRoutes({ scripts: deps.scripts, pool: deps.pool }));
+  app.route('/', pages);
+  return app;
+}

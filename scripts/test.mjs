@@ -1,7 +1,7 @@
 // Test runner: starts one embedded PostgreSQL for the run, then node:test (via tsx) over every *.test.ts.
 // Usage: node scripts/test.mjs [substring-filter ...]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createServer } from 'node:net';
@@ -36,6 +36,8 @@ if (files.length === 0) {
 }
 
 const pgDir = mkdtempSync(join(tmpdir(), 'jsruntime-test-pg-'));
+// As root the server runs as user postgres, which must be able to enter the folder.
+chmodSync(pgDir, 0o755);
 const pgPort = await freePort();
 const pg = new EmbeddedPostgres({
   databaseDir: join(pgDir, 'db'),

@@ -13,6 +13,7 @@ export function staticAssets(): MiddlewareHandler {
   }
   return serveStatic({
     root: PUBLIC_DIR,
+    precompressed: true,
     rewriteRequestPath: (path) => path.replace(/^\/assets/, ''),
     onFound: (path, c) => {
       // Content-hashed Monaco chunks can be cached for long; the rest revalidates.

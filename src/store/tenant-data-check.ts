@@ -72,7 +72,9 @@ export async function checkTenantDataSchema(pool: pg.Pool): Promise<string[]> {
       continue;
     }
     if (r.kind === 'm' || r.kind === 'f') {
-      problems.push(`${name} is a ${r.kind === 'm' ? 'materialized view' : 'foreign table'}, which cannot have row-level security`);
+      problems.push(
+        `${name} is a ${r.kind === 'm' ? 'materialized view' : 'foreign table'}, which cannot have row-level security`,
+      );
       continue;
     }
     if (r.tenant_id_type === null) problems.push(`table ${name} has no tenant_id column`);
@@ -94,7 +96,13 @@ export async function checkTenantDataSchema(pool: pg.Pool): Promise<string[]> {
     problems.push(`role ${SCRIPT_ROLE} does not exist`);
     return problems;
   }
-  for (const attr of ['rolsuper', 'rolbypassrls', 'rolcanlogin', 'rolcreaterole', 'rolcreatedb'] as const) {
+  for (const attr of [
+    'rolsuper',
+    'rolbypassrls',
+    'rolcanlogin',
+    'rolcreaterole',
+    'rolcreatedb',
+  ] as const) {
     if (r[attr]) problems.push(`role ${SCRIPT_ROLE} must not have ${attr.slice(3).toUpperCase()}`);
   }
   const member = await pool.query<{ ok: boolean }>(

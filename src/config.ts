@@ -29,6 +29,8 @@ export interface Config {
   /** Trust X-Forwarded-Proto/-For from a reverse proxy (Secure cookies behind https). */
   readonly trustProxy: boolean;
   readonly sessionTtlHours: number;
+  /** Requests per minute one HTTP-triggered script accepts before 429. */
+  readonly hookRequestsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +150,7 @@ export function loadConfig(env: Source = process.env, argv: readonly string[] = 
     shutdownGraceMs: int(src, 'SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
     trustProxy: bool(src, 'TRUST_PROXY', false),
     sessionTtlHours: int(src, 'SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    hookRequestsPerMinute: int(src, 'HOOK_REQUESTS_PER_MINUTE', 6000, 1, 10_000_000),
   };
   return Object.freeze(config);
 }

@@ -9,6 +9,7 @@ import { main as startMain } from '../main.js';
 import { openDatabase, type Database } from '../store/database.js';
 import { migrate } from '../store/migrate.js';
 import { findTenantBySlug } from '../store/tenants.js';
+import { runFile } from './run-file.js';
 
 
 interface DbFlags {
@@ -116,6 +117,21 @@ export function buildCli(): Command {
       );
       process.stdout.write(`${secret}\n`);
     });
+  });
+
+  dbOptions(
+    program
+      .command('run <file>')
+      .description('run a local .js/.ts script in the sandbox with the SDK; prints logs and output')
+      .option('--input <json>', 'JSON object for context.input', '{}')
+      .option('--tenant <slug>', 'tenant whose data and cache the SDK uses', 'default')
+      .option('--timeout <ms>', 'time limit in milliseconds', '30000'),
+  ).action(async (file: string, o: DbFlags & { input: string; tenant: string; timeout: string }) => {
+    const timeoutMs = Number(o.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1000 || timeoutMs > 300_000) {
+      throw new ConfigError('--timeout must be between 1000 and 300000');
+    }
+    process.exitCode = await runFile(file, { input: o.input, tenant: o.tenant, timeoutMs }, configFrom(o));
   });
 
   dbOptions(program.command('migrate').description('apply database migrations and exit')).action(

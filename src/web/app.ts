@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type pg from 'pg';
-import type { RateLimiter } from '../cache/types.js';
 import type { Config } from '../config.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -21,16 +20,23 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { scriptApiRoutes } from './routes/api-scripts.js';
 import { scriptPageRoutes } from './routes/scripts-pages.js';
 import { staticAssets } from './static-assets.js';
-import type { ScriptService } from '../scripts/service.js';
+import type { Engine } from '../engine.js';
+import type { Metrics } from '../lib/metrics.js';
+import { hookRoutes } from '../triggers/http/hooks.js';
+import { eventApiRoutes } from './routes/api-events.js';
+import { executionApiRoutes } from './routes/api-executions.js';
+import { executionPageRoutes, executionsSection } from './routes/executions-pages.js';
 
 export interface WebDeps {
   readonly config: Config;
   readonly pool: pg.Pool;
   readonly logger: Logger;
-  readonly rateLimiter: RateLimiter;
+  readonly metrics: Metrics;
+  readonly engine: Engine;
   readonly readiness: () => readonly ReadinessCheck[];
   readonly draining: () => boolean;
-  readonly scripts: ScriptService;
+  /** Requests per minute one HTTP-triggered script accepts before 429. */
+  readonly hookRequestsPerMinute?: number;
 }
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -40,7 +46,12 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
   app.onError(onError(deps.logger));
   app.notFound(onNotFound);
 
+  const { engine } = deps;
   app.route('/', healthRoutes({ checks: deps.readiness, draining: deps.draining }));
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
   app.use('/assets/*', staticAssets());
 
   app.use(
@@ -69,14 +80,26 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
       },
     }),
   );
-  app.use('*', methodOverride(() => app));
   app.use('*', authenticate(deps.pool));
+  // Hooks answer before form/CSRF handling: they are an API for other systems.
+  app.route(
+    '/',
+    hookRoutes({
+      pool: deps.pool,
+      executor: engine.executor,
+      targets: engine.targets,
+      rateLimiter: engine.rateLimiter,
+      metrics: deps.metrics,
+      requestsPerMinute: deps.hookRequestsPerMinute ?? deps.config.hookRequestsPerMinute,
+    }),
+  );
+  app.use('*', methodOverride(() => app));
   app.use('*', csrfProtection);
   app.use('*', readFlash);
 
   app.route('/', authRoutes({
     pool: deps.pool,
-    rateLimiter: deps.rateLimiter,
+    rateLimiter: engine.rateLimiter,
     trustProxy: deps.config.trustProxy,
     sessionTtlHours: deps.config.sessionTtlHours,
   }));
@@ -85,13 +108,23 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.use('*', requireSignedIn);
   api.route('/', tenantApiRoutes({ pool: deps.pool }));
-  api.route('/', scriptApiRoutes({ scripts: deps.scripts }));
+  api.route('/', scriptApiRoutes({ scripts: engine.scripts }));
+  api.route('/', executionApiRoutes({ executions: engine.executions }));
+  api.route('/', eventApiRoutes({ events: engine.events }));
   app.route('/api/v1', api);
 
   const pages = new Hono<AppEnv>();
   pages.use('*', requireSignedIn);
   pages.route('/', adminRoutes({ pool: deps.pool }));
-  pages.route('/', scriptPageRoutes({ scripts: deps.scripts, pool: deps.pool }));
+  pages.route(
+    '/',
+    scriptPageRoutes({
+      scripts: engine.scripts,
+      pool: deps.pool,
+      executionsSection: executionsSection({ executions: engine.executions, scripts: engine.scripts }),
+    }),
+  );
+  pages.route('/', executionPageRoutes({ executions: engine.executions, events: engine.events }));
   app.route('/', pages);
   return app;
 }

@@ -130,6 +130,8 @@ CREATE TABLE script_scheduled_jobs (
   next_run_at timestamptz,
   last_run_at timestamptz,
   last_run_status text,
+  skipped_count integer NOT NULL DEFAULT 0,
+  last_skipped_at timestamptz,
   PRIMARY KEY (script_id)
 );
 CREATE INDEX script_scheduled_jobs_due ON script_scheduled_jobs (next_run_at);
@@ -166,8 +168,11 @@ CREATE TABLE script_executions (
 );
 CREATE INDEX script_executions_script_time ON script_executions (script_id, created_at DESC);
 CREATE INDEX script_executions_tenant_time ON script_executions (tenant_id, created_at DESC);
-CREATE INDEX script_executions_active ON script_executions (node_id)
+CREATE INDEX script_executions_active_node ON script_executions (node_id)
   WHERE status IN ('pending', 'running');
+CREATE INDEX script_executions_active_script ON script_executions (script_id)
+  WHERE status IN ('pending', 'running');
+CREATE INDEX script_executions_created ON script_executions (created_at);
 
 -- Durable outbox of published events (host, scripts and the service's own jsruntime.* events).
 CREATE TABLE events (

@@ -80,11 +80,7 @@ export async function createEngine(deps: {
     const sdk = createSdkDispatcher({
       capabilities: [http, db, createCacheCapability({ store: cache }), createEventsCapability({ publish: (e) => publisher.publish(e) })],
       rateLimiter,
-      logger: {
-        info: (obj, msg) => logger.info(obj, msg),
-        warn: (obj, msg) => logger.warn(obj, msg),
-        error: (obj, msg) => logger.error(obj, msg),
-      },
+      logger,
       onRateLimited: () => metrics.rateLimitHits.inc({ limit: 'sdk' }),
     });
     const recorder = createExecutionRecorder(pool);

@@ -38,7 +38,7 @@ export async function runFile(file: string, options: RunFileOptions, config: Con
     }
   }
   const language = ['.ts', '.mts', '.cts'].includes(extname(file)) ? 'typescript' : 'javascript';
-  const compiled = compileScript(source, language);
+  const compiled = await compileScript(source, language);
   if (!compiled.ok) {
     for (const e of compiled.errors) process.stderr.write(`${file}:${e.line}:${e.column}: ${e.message}\n`);
     return 1;

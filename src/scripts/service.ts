@@ -68,15 +68,15 @@ export function toInput(s: Script | ScriptInput): ScriptInput {
   };
 }
 
-function validate(
+async function validate(
   raw: unknown,
   options: Parameters<typeof validateScriptInput>[1],
-): { input: ScriptInput; compiled: CompiledSource; changeNote: string } {
+): Promise<{ input: ScriptInput; compiled: CompiledSource; changeNote: string }> {
   const v = validateScriptInput(raw, options);
   if (!v.ok) {
     throw new AppError('VALIDATION_ERROR', Object.values(v.fields)[0] ?? 'Invalid script', { fields: v.fields });
   }
-  const c = compileScript(v.value.source, v.value.language);
+  const c = await compileScript(v.value.source, v.value.language);
   if (!c.ok) {
     const first = c.errors[0]!;
     const message = `Syntax error at line ${first.line}, column ${first.column}: ${first.message}`;
@@ -164,7 +164,7 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
 
     async create(p: Principal, raw: unknown): Promise<Script> {
       requirePermission(p, 'scripts.create');
-      const { input, compiled, changeNote } = validate(raw, { mode: 'create' });
+      const { input, compiled, changeNote } = await validate(raw, { mode: 'create' });
       return inTx(async (db) => {
         const s = await insertScript(db, {
           tenantId: p.tenantId,
@@ -192,7 +192,7 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
       requirePermission(p, 'scripts.update');
       const current = await findScript(deps.pool, p.tenantId, id);
       if (!current) throw scriptNotFound();
-      const { input, compiled, changeNote } = validate(raw, { mode: 'update', current: toInput(current) });
+      const { input, compiled, changeNote } = await validate(raw, { mode: 'update', current: toInput(current) });
       const statusCheck = checkStatusChange(current.status, input.status);
       if (!statusCheck.ok) {
         throw new AppError('VALIDATION_ERROR', statusCheck.message, { fields: { status: statusCheck.message } });

@@ -1,7 +1,7 @@
 // Waits on a condition with a deadline (polling a real state, never a fixed sleep).
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | null | undefined | false>,
+  probe: () => Promise<T | null | undefined | false | 0 | ''>,
   opts: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
@@ -9,7 +9,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const v = await probe();
-      if (v) return v;
+      if (v) return v as T;
     } catch (err) {
       last = err;
     }

@@ -125,7 +125,7 @@ for (const server of testServers()) {
     it('publishes jsruntime.* service events to subscribed scripts', async () => {
       const watcher = await script('Watcher', 'return context.trigger.eventPayload.name;', ['jsruntime.script.created']);
       await api.post('/api/v1/scripts', { name: 'Watched script', type: 'oneoff', source: 'return 1;' });
-      const seen = await waitFor('service event', async () => {
+      const seen: any = await waitFor('service event', async () => {
         const rows = await executions(watcher);
         const done = rows.find((e) => e.status === 'completed');
         return done ? (await api.get(`/api/v1/executions/${done.id}`)).json() : null;

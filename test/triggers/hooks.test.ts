@@ -67,7 +67,7 @@ return { status: 201, headers: { 'x-order': r.params.id }, body: { id: r.params.
       await hook('Draft hook', { httpPath: '/draft', httpAuth: 'public', status: 'draft', source: 'return 1;' });
       const draft = await fetch(`${t.base}/hooks/default/draft`, { method: 'POST' });
       assert.equal(draft.status, 404);
-      assert.equal((await draft.json()).error.code, 'NOT_FOUND');
+      assert.equal(((await draft.json()) as any).error.code, 'NOT_FOUND');
       const wrongMethod = await fetch(`${t.base}/hooks/default/plain`, { method: 'DELETE' });
       assert.equal(wrongMethod.status, 405);
       assert.equal(wrongMethod.headers.get('allow'), 'GET');
@@ -77,7 +77,7 @@ return { status: 201, headers: { 'x-order': r.params.id }, body: { id: r.params.
       await hook('Secure hook', { httpPath: '/secure', httpAuth: 'token', source: 'return { ok: true };' });
       const none = await fetch(`${t.base}/hooks/default/secure`, { method: 'POST' });
       assert.equal(none.status, 401);
-      assert.equal((await none.json()).error.code, 'UNAUTHORIZED');
+      assert.equal(((await none.json()) as any).error.code, 'UNAUTHORIZED');
       const wrong = await fetch(`${t.base}/hooks/default/secure`, { method: 'POST', headers: { authorization: 'Bearer jsr_wrong' } });
       assert.equal(wrong.status, 401);
       const otherTenantToken = (await api.post('/api/v1/tenants/hooks-other/tokens', { role: 'admin' })).json().token;
@@ -93,14 +93,14 @@ return { status: 201, headers: { 'x-order': r.params.id }, body: { id: r.params.
       await hook('Big body hook', { httpPath: '/big', httpAuth: 'public', source: 'return 1;' });
       const r = await fetch(`${t.base}/hooks/default/big`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(1024 * 1024 + 1) });
       assert.equal(r.status, 413);
-      assert.equal((await r.json()).error.code, 'PAYLOAD_TOO_LARGE');
+      assert.equal(((await r.json()) as any).error.code, 'PAYLOAD_TOO_LARGE');
     });
 
     it('answers 500 with the execution id when the script throws', async () => {
       await hook('Failing hook', { httpPath: '/fail', httpAuth: 'public', source: "const x = 1;\nthrow new Error('boom');" });
       const r = await fetch(`${t.base}/hooks/default/fail`, { method: 'POST' });
       assert.equal(r.status, 500);
-      const body = await r.json();
+      const body: any = await r.json();
       assert.equal(body.error.code, 'SCRIPT_ERROR');
       assert.equal(body.error.message, 'boom');
       const e = await api.get(`/api/v1/executions/${body.error.executionId}`);
@@ -112,7 +112,7 @@ return { status: 201, headers: { 'x-order': r.params.id }, body: { id: r.params.
       await hook('Slow hook', { httpPath: '/slow', httpAuth: 'public', limits: { maxExecutionTimeMs: 1000 }, source: 'await null; while (true) {}' });
       const r = await fetch(`${t.base}/hooks/default/slow`, { method: 'POST' });
       assert.equal(r.status, 504);
-      const body = await r.json();
+      const body: any = await r.json();
       assert.equal(body.error.code, 'TIMEOUT');
       assert.equal((await api.get(`/api/v1/executions/${body.error.executionId}`)).json().status, 'timeout');
     });

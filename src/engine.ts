@@ -79,9 +79,16 @@ export async function createEngine(deps: {
     const db = createDbCapability({ pool: scriptPool, onBackgroundError: (err) => logger.warn({ err }, 'sdk.db cleanup failed') });
     const sdk = createSdkDispatcher({
       capabilities: [http, db, createCacheCapability({ store: cache }), createEventsCapability({ publish: (e) => publisher.publish(e) })],
-      rateLimiter,
+      // Counted for /metrics: every SDK call refused by a per-minute limit.
+      rateLimiter: {
+        async consume(key, limit, windowMs) {
+          const d = await rateLimiter.consume(key, limit, windowMs);
+          if (!d.allowed) metrics.rateLimitHits.inc({ limit: 'sdk' });
+          return d;
+        },
+        close: async () => {},
+      },
       logger,
-      onRateLimited: () => metrics.rateLimitHits.inc({ limit: 'sdk' }),
     });
     const recorder = createExecutionRecorder(pool);
     closers.push(() => recorder.drain());

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import type { SourceMapPayload } from 'node:module';
 import vm from 'node:vm';
 import { compileScript, formatCompileErrors, mapPosition } from './compile.js';
 import type { CompileError, CompileResult, CompiledScript } from './compile.js';
@@ -203,6 +205,15 @@ void test('mapPosition: a runtime throw in TypeScript maps through the source ma
   const at = await throwPosition(c.code);
   assert.deepEqual(mapPosition(c, at.line, at.column), { line: 6, column: 13 });
   assert.equal(mapPosition(c, 1, 1), null);
+  // The documented rule, as a consumer without this module applies it: source map, then − lineOffset.
+  const entry = new SourceMap(JSON.parse(c.sourceMap ?? '') as SourceMapPayload).findEntry(
+    at.line - 1,
+    at.column - 1,
+  ) as { originalLine: number; originalColumn: number };
+  assert.deepEqual([entry.originalLine + 1 - c.lineOffset, entry.originalColumn + 1], [6, 13]);
+  // A stored copy of the fields maps the same way.
+  const stored = { code: c.code, sourceMap: c.sourceMap, lineOffset: c.lineOffset };
+  assert.deepEqual(mapPosition(stored, at.line, at.column), { line: 6, column: 13 });
 });
 
 void test('mapPosition works after helper code esbuild adds for lowered syntax', async () => {
@@ -211,6 +222,11 @@ void test('mapPosition works after helper code esbuild adds for lowered syntax',
   assert.ok(c.lineOffset > 1, 'expected helper lines before the body');
   const at = await throwPosition(c.code);
   assert.deepEqual(mapPosition(c, at.line, at.column), { line: 3, column: 7 });
+  const entry = new SourceMap(JSON.parse(c.sourceMap ?? '') as SourceMapPayload).findEntry(
+    at.line - 1,
+    at.column - 1,
+  ) as { originalLine: number };
+  assert.equal(entry.originalLine + 1 - c.lineOffset, 3);
 });
 
 void test('a body that closes the wrapper early is rejected (both languages)', async () => {

@@ -3,15 +3,17 @@
 //
 // Output contract:
 //   code        `async function () {\n … \n}` — a function expression: `(${code})` evaluates to it.
-//   sourceMap   TypeScript only: a JSON source map from positions in `code` straight to positions
-//               in the user's source (sources: ["script.ts"], no sourcesContent); null for JS.
-//   lineOffset  lines of `code` before the first line produced from the user's source.
-//               JavaScript: always 1, and user line = code line − 1, same column (the body is
-//               kept byte for byte). TypeScript: 1 plus any esbuild helper lines; lines do not
-//               correspond one to one, so use the source map. `mapPosition` does both.
-// Positions are 1-based lines and 1-based UTF-16 columns (what V8 stack traces and editors use),
-// counted in `code` itself: if the sandbox prepends text on the first line (e.g. "("), only
-// line 1 shifts, and line 1 is always wrapper.
+//   lineOffset  wrapper lines before the user's line 1: 1, plus any helper lines esbuild adds
+//               for lowered TypeScript syntax.
+//   sourceMap   TypeScript only (null for JS): a JSON source map (sources: ["script.ts"], no
+//               sourcesContent) from positions in `code` to positions in the user's source
+//               preceded by `lineOffset` wrapper lines.
+// One rule maps a position in `code` back to the user's source, for both languages: through the
+// source map if there is one, then subtract `lineOffset` from the line (columns are unchanged).
+// For JavaScript the body is kept byte for byte, so that is simply `line − 1`. `mapPosition`
+// implements the rule. Positions are 1-based lines and 1-based UTF-16 columns (what V8 stack
+// traces and editors use), counted in `code` itself: if the sandbox prepends text on the first
+// line (e.g. "("), only line 1 shifts, and line 1 is always wrapper.
 //
 // Why the body cannot escape its function: wrapping text in `async function () {` … `}` alone is
 // not enough — a body such as `}); evil(); (async function () {` closes the wrapper early and
@@ -27,6 +29,7 @@
 // past the deadline that process is stopped and restarted, and calls that were in flight in it
 // are retried.
 import { SourceMap } from 'node:module';
+import type { SourceMapPayload } from 'node:module';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import type { Message, TransformOptions, TransformResult } from 'esbuild';
@@ -408,13 +411,14 @@ async function compileTypeScript(source: string, deadline: number): Promise<Comp
   }
   if (problem?.kind === 'depth') return TOO_DEEP;
 
-  // Re-map: generated lines move (helpers go inside, header replaced), original lines lose the
-  // wrapper's first line, and segments pointing at wrapper text are dropped.
+  // Re-map: generated lines move (helpers go inside, header replaced); original lines are the
+  // user's, under `lineOffset` wrapper lines (the esbuild input had one, helpers add the rest);
+  // segments pointing at wrapper text are dropped.
   const decoded = decodeMappings((JSON.parse(result.map) as { mappings: string }).mappings);
   const segmentsOf = (outLine: number): Segment[] =>
     (decoded[outLine] ?? [])
       .filter(([, , line]) => line >= 1 && line <= lines.length)
-      .map(([gen, src, line, col]): Segment => [gen, src, line - 1, col]);
+      .map(([gen, src, line, col]): Segment => [gen, src, line + helpers.length, col]);
   const mapped: Segment[][] = [
     [],
     ...helpers.map((_, i) => segmentsOf(i)),
@@ -456,36 +460,45 @@ export async function compileScript(
     : compileJavaScript(source, deadline);
 }
 
-const parsedMaps = new WeakMap<CompiledScript, SourceMap>();
+/** What `mapPosition` needs: a compile result, or a stored copy of its fields. */
+export type CompiledCode = Pick<CompiledScript, 'code' | 'sourceMap' | 'lineOffset'>;
+
+const parsedMaps = new WeakMap<CompiledCode, SourceMap>();
 
 /**
  * A position in `compiled.code` (1-based line and column, e.g. from a V8 stack frame) → the
  * position in the user's source, or null when it falls on wrapper text.
  */
 export function mapPosition(
-  compiled: CompiledScript,
+  compiled: CompiledCode,
   line: number,
   column: number,
 ): { line: number; column: number } | null {
-  if (compiled.sourceMap === null) {
-    const userLineCount = compiled.code.split(LINE_BREAK).length - compiled.lineOffset - 1;
-    const userLine = line - compiled.lineOffset;
-    if (userLine < 1 || userLine > userLineCount || column < 1) return null;
-    return { line: userLine, column };
+  let mappedLine = line;
+  let mappedColumn = column;
+  if (compiled.sourceMap !== null) {
+    let map = parsedMaps.get(compiled);
+    if (!map) {
+      map = new SourceMap(JSON.parse(compiled.sourceMap) as SourceMapPayload);
+      parsedMaps.set(compiled, map);
+    }
+    const entry = map.findEntry(line - 1, column - 1) as Partial<{
+      generatedLine: number;
+      originalLine: number;
+      originalColumn: number;
+    }>;
+    // findEntry falls back to the closest earlier segment, possibly on another line: not a match.
+    if (entry.generatedLine !== line - 1 || entry.originalLine === undefined) return null;
+    mappedLine = entry.originalLine + 1;
+    mappedColumn = (entry.originalColumn ?? 0) + 1;
+  } else {
+    // JavaScript: `code` is the wrapper around the untouched source; the last line is wrapper.
+    const codeLines = compiled.code.split(LINE_BREAK).length;
+    if (line >= codeLines) return null;
   }
-  let map = parsedMaps.get(compiled);
-  if (!map) {
-    map = new SourceMap(JSON.parse(compiled.sourceMap));
-    parsedMaps.set(compiled, map);
-  }
-  const entry = map.findEntry(line - 1, column - 1) as Partial<{
-    generatedLine: number;
-    originalLine: number;
-    originalColumn: number;
-  }>;
-  // findEntry falls back to the closest earlier segment, possibly on another line: not a match.
-  if (entry.generatedLine !== line - 1 || entry.originalLine === undefined) return null;
-  return { line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
+  const userLine = mappedLine - compiled.lineOffset;
+  if (userLine < 1 || mappedColumn < 1) return null;
+  return { line: userLine, column: mappedColumn };
 }
 
 /** One line per error for a form or API message: `Line 3, column 5: Unexpected ")"`. */

@@ -5,8 +5,9 @@ import type { Logger } from '../lib/logger.js';
 import type { AppEnv } from './env.js';
 import { ErrorPage, ErrorToast } from './views/error-page.js';
 
+/** API paths, and any request that authenticates with a bearer token, get JSON answers. */
 export function isApi(c: Context): boolean {
-  return c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/');
+  return c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/') || c.req.header('authorization') !== undefined;
 }
 
 export function isHtmx(c: Context): boolean {

@@ -42,8 +42,10 @@ for (const server of testServers()) {
         assert.equal(r.status, 303);
         clients[key] = b;
       }
-      const s = await apiClient(t.base, ADMIN_TOKEN).post('/api/v1/scripts', { name: 'Shared script', source: 'return 1;', type: 'oneoff' });
+      const api = apiClient(t.base, ADMIN_TOKEN);
+      const s = await api.post('/api/v1/scripts', { name: 'Shared script', source: 'return 1;', type: 'oneoff' });
       scriptId = s.json().id;
+      assert.equal((await api.put(`/api/v1/scripts/${scriptId}`, { source: 'return 2;' })).json().version, 2);
     });
     after(async () => {
       await t.stop();
@@ -110,7 +112,7 @@ for (const server of testServers()) {
       assert.equal((await api.get(`/api/v1/scripts/${victim}`)).status, 404);
       const page = await clients.admin.get(`/scripts/${victim}`);
       assert.equal(page.status, 404);
-      assert.match(page.text, /Script not found or you don't have permission to view it\./);
+      assert.match(page.text, /Script not found or you don(&#39;|')t have permission to view it\./);
     });
 
     it('shows only the buttons a role may use', async () => {

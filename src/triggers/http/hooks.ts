@@ -95,7 +95,11 @@ export function hookRoutes(deps: {
       }
     }
     const body = await readBody(c);
-    if (!body.ok) return hookError(c, body.status, body.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', body.message);
+    if (!body.ok) {
+      // The unread rest of an oversized body must not be taken for the next request.
+      if (body.status === 413) c.header('Connection', 'close');
+      return hookError(c, body.status, body.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', body.message);
+    }
 
     const script = await findScript(deps.pool, tenant.id, match.e.scriptId);
     if (!script || script.status !== 'active') return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');

@@ -15,7 +15,18 @@ const entryPoints = files
   .filter((f) => !f.startsWith('web/assets/'))
   .map((f) => join(src, f));
 
-for (const dir of ['store', 'runtime', 'web', 'cli', 'auth', 'domain', 'lib', 'cache', 'dispatch', 'triggers']) {
+for (const dir of [
+  'store',
+  'runtime',
+  'web',
+  'cli',
+  'auth',
+  'domain',
+  'lib',
+  'cache',
+  'dispatch',
+  'triggers',
+]) {
   rmSync(join(dist, dir), { recursive: true, force: true });
 }
 await build({

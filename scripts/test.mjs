@@ -58,7 +58,13 @@ try {
   code = await new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=2', ...files.map((f) => relative(root, join(root, f)))],
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-concurrency=2',
+        ...files.map((f) => relative(root, join(root, f))),
+      ],
       {
         cwd: root,
         stdio: 'inherit',

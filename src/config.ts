@@ -61,7 +61,11 @@ export function flagsToEnv(argv: readonly string[]): Record<string, string> {
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
     const envName = FLAGS[name];
     if (!envName) {
-      throw new ConfigError(`Unknown flag --${name} (known: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')})`);
+      throw new ConfigError(
+        `Unknown flag --${name} (known: ${Object.keys(FLAGS)
+          .map((f) => `--${f}`)
+          .join(', ')})`,
+      );
     }
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new ConfigError(`Flag --${name} needs a value`);
@@ -73,9 +77,11 @@ export function flagsToEnv(argv: readonly string[]): Record<string, string> {
 function int(src: Source, name: string, def: number, min: number, max: number): number {
   const raw = src[name];
   if (raw === undefined || raw === '') return def;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
   const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
 }
 
@@ -140,7 +146,12 @@ export function loadConfig(env: Source = process.env, argv: readonly string[] = 
     adminPassword,
     adminToken,
     httpAllowlist: Object.freeze(allowlist),
-    logLevel: oneOf(src, 'LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info'),
+    logLevel: oneOf(
+      src,
+      'LOG_LEVEL',
+      ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+      'info',
+    ),
     role: oneOf(src, 'JSRUNTIME_ROLE', ['web', 'worker', 'all'], 'all'),
     nodeId: src.NODE_ID?.trim() || `${hostname()}-${process.pid}`,
     sandboxProcesses: int(src, 'SANDBOX_PROCESSES', Math.max(1, availableParallelism()), 1, 64),

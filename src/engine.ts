@@ -7,7 +7,11 @@ import { createMemoryRateLimiter, createRedisRateLimiter } from './cache/rate-li
 import { createRedisCache } from './cache/redis.js';
 import type { CacheStore, RateLimiter } from './cache/types.js';
 import type { Config } from './config.js';
-import { createMemoryConcurrency, createRedisConcurrency, type ConcurrencyLimiter } from './dispatch/concurrency.js';
+import {
+  createMemoryConcurrency,
+  createRedisConcurrency,
+  type ConcurrencyLimiter,
+} from './dispatch/concurrency.js';
 import { broadcastCancel } from './dispatch/cancel-channel.js';
 import { createExecutionRecorder } from './dispatch/execution-recorder.js';
 import { createExecutor, type Executor } from './dispatch/executor.js';
@@ -53,11 +57,17 @@ export async function createEngine(deps: {
   try {
     const scriptPool = createPool(deps.databaseUrl, 10);
     closers.push(() => scriptPool.end());
-    const rateLimiter = config.redisUrl ? createRedisRateLimiter({ url: config.redisUrl }) : createMemoryRateLimiter();
+    const rateLimiter = config.redisUrl
+      ? createRedisRateLimiter({ url: config.redisUrl })
+      : createMemoryRateLimiter();
     closers.push(() => rateLimiter.close());
-    const cache = config.redisUrl ? createRedisCache({ url: config.redisUrl }) : createMemoryCache();
+    const cache = config.redisUrl
+      ? createRedisCache({ url: config.redisUrl })
+      : createMemoryCache();
     closers.push(() => cache.close());
-    const concurrency = config.redisUrl ? createRedisConcurrency({ url: config.redisUrl }) : createMemoryConcurrency();
+    const concurrency = config.redisUrl
+      ? createRedisConcurrency({ url: config.redisUrl })
+      : createMemoryConcurrency();
     closers.push(() => concurrency.close());
 
     const sandbox = await createSandbox({
@@ -69,16 +79,39 @@ export async function createEngine(deps: {
       },
     });
     closers.push(() => sandbox.close());
-    metrics.gauge('jsruntime_sandbox_processes', 'Sandbox worker processes ready', () => sandbox.stats().processes);
-    metrics.gauge('jsruntime_sandbox_isolates', 'V8 isolates alive in the sandbox pool', () => sandbox.stats().isolates);
-    metrics.gauge('jsruntime_sandbox_busy', 'Executions running in the sandbox', () => sandbox.stats().busy);
+    metrics.gauge(
+      'jsruntime_sandbox_processes',
+      'Sandbox worker processes ready',
+      () => sandbox.stats().processes,
+    );
+    metrics.gauge(
+      'jsruntime_sandbox_isolates',
+      'V8 isolates alive in the sandbox pool',
+      () => sandbox.stats().isolates,
+    );
+    metrics.gauge(
+      'jsruntime_sandbox_busy',
+      'Executions running in the sandbox',
+      () => sandbox.stats().busy,
+    );
 
     const publisher = createEventPublisher({ pool, logger });
-    const http = createHttpCapability({ allowlist: config.httpAllowlist, onBlocked: () => metrics.ssrfBlocked.inc() });
+    const http = createHttpCapability({
+      allowlist: config.httpAllowlist,
+      onBlocked: () => metrics.ssrfBlocked.inc(),
+    });
     closers.push(() => http.close());
-    const db = createDbCapability({ pool: scriptPool, onBackgroundError: (err) => logger.warn({ err }, 'sdk.db cleanup failed') });
+    const db = createDbCapability({
+      pool: scriptPool,
+      onBackgroundError: (err) => logger.warn({ err }, 'sdk.db cleanup failed'),
+    });
     const sdk = createSdkDispatcher({
-      capabilities: [http, db, createCacheCapability({ store: cache }), createEventsCapability({ publish: (e) => publisher.publish(e) })],
+      capabilities: [
+        http,
+        db,
+        createCacheCapability({ store: cache }),
+        createEventsCapability({ publish: (e) => publisher.publish(e) }),
+      ],
       // Counted for /metrics: every SDK call refused by a per-minute limit.
       rateLimiter: {
         async consume(key, limit, windowMs) {
@@ -105,7 +138,12 @@ export async function createEngine(deps: {
     });
     const targets = createTargetCache(pool);
     const scripts = createScriptService({ pool, publish: publisher.publishIn });
-    const executions = createExecutionService({ pool, executor, targets, broadcastCancel: (id) => broadcastCancel(pool, id) });
+    const executions = createExecutionService({
+      pool,
+      executor,
+      targets,
+      broadcastCancel: (id) => broadcastCancel(pool, id),
+    });
     const events = createEventsService({ pool, publisher });
     return {
       rateLimiter,
@@ -119,7 +157,8 @@ export async function createEngine(deps: {
       executions,
       events,
       async close() {
-        for (const fn of closers.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'engine close'));
+        for (const fn of closers.reverse())
+          await fn().catch((err: unknown) => logger.error({ err }, 'engine close'));
       },
     };
   } catch (err) {

@@ -31,7 +31,11 @@ export interface Runtime {
   /** Runs an active embedded script of the tenant (by id or name) and returns its output. */
   invoke(tenantSlug: string, idOrName: string, input?: unknown): Promise<ExecutionResult>;
   /** Publishes a host event for the tenant; subscribed scripts run asynchronously. */
-  publish(tenantSlug: string, type: string, payload?: Record<string, unknown>): Promise<{ eventId: string }>;
+  publish(
+    tenantSlug: string,
+    type: string,
+    payload?: Record<string, unknown>,
+  ): Promise<{ eventId: string }>;
   /** The web port when `web` is true. */
   readonly port: number | null;
   /** The underlying service (database pool, engine) for advanced use. */
@@ -50,7 +54,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   if (options.port !== undefined) env.PORT = String(options.port);
   env.JSRUNTIME_ROLE = web && worker ? 'all' : web ? 'web' : 'worker';
   const config = loadConfig(env);
-  const logger = options.logLevel && options.logLevel !== 'silent' ? createLogger({ level: options.logLevel }) : silentLogger;
+  const logger =
+    options.logLevel && options.logLevel !== 'silent'
+      ? createLogger({ level: options.logLevel })
+      : silentLogger;
   const service = await startService(config, logger);
   return {
     invoke: (tenant, idOrName, input) => service.invoke(tenant, idOrName, input),

@@ -8,7 +8,13 @@ import { bootstrap, type BootstrapResult } from './auth/bootstrap.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
 import { listenForCancels } from './dispatch/cancel-channel.js';
-import { HEARTBEAT_MS, heartbeat, markNodeStopped, reapDeadNodes, registerNode } from './dispatch/node-registry.js';
+import {
+  HEARTBEAT_MS,
+  heartbeat,
+  markNodeStopped,
+  reapDeadNodes,
+  registerNode,
+} from './dispatch/node-registry.js';
 import { createQueue } from './dispatch/queue.js';
 import { startRetention } from './dispatch/retention.js';
 import { createRunExecutionJob } from './dispatch/run-execution-job.js';
@@ -35,7 +41,11 @@ export interface Service {
   /** Runs an active embedded script of a tenant synchronously (the library entry point). */
   invoke(tenantSlug: string, idOrName: string, input?: unknown): Promise<ExecutionResult>;
   /** Publishes a host event for a tenant. */
-  publish(tenantSlug: string, type: string, payload?: Record<string, unknown>): Promise<{ eventId: string }>;
+  publish(
+    tenantSlug: string,
+    type: string,
+    payload?: Record<string, unknown>,
+  ): Promise<{ eventId: string }>;
   stop(): Promise<void>;
 }
 
@@ -72,10 +82,14 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     logger,
     poolSize: 30,
   });
-  const stack: Array<{ name: string; stop: () => Promise<void> }> = [{ name: 'database', stop: () => database.close() }];
+  const stack: Array<{ name: string; stop: () => Promise<void> }> = [
+    { name: 'database', stop: () => database.close() },
+  ];
   const stopAll = async () => {
     for (const { name, stop } of stack.reverse()) {
-      await stop().catch((err: unknown) => logger.error({ err, part: name }, 'error while stopping'));
+      await stop().catch((err: unknown) =>
+        logger.error({ err, part: name }, 'error while stopping'),
+      );
     }
     stack.length = 0;
   };
@@ -88,17 +102,28 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     }
     const queue = createQueue({ pool: database.pool, logger });
     await queue.migrate();
-    const boot = await bootstrap(database.pool, { adminPassword: config.adminPassword, adminToken: config.adminToken });
+    const boot = await bootstrap(database.pool, {
+      adminPassword: config.adminPassword,
+      adminToken: config.adminToken,
+    });
 
     const metrics = createMetrics({ defaultMetrics: true });
-    const engine = await createEngine({ config, pool: database.pool, databaseUrl: database.url, logger, metrics });
+    const engine = await createEngine({
+      config,
+      pool: database.pool,
+      databaseUrl: database.url,
+      logger,
+      metrics,
+    });
     stack.push({ name: 'engine', stop: () => engine.close() });
     metrics.gauge('jsruntime_queue_depth', 'Jobs waiting to run now', () => queue.depth());
 
     const roles = config.role === 'all' ? ['web', 'worker'] : [config.role];
     await registerNode(database.pool, config.nodeId, roles);
     const beat = setInterval(() => {
-      heartbeat(database.pool, config.nodeId).catch((err: unknown) => logger.warn({ err }, 'heartbeat failed'));
+      heartbeat(database.pool, config.nodeId).catch((err: unknown) =>
+        logger.warn({ err }, 'heartbeat failed'),
+      );
     }, HEARTBEAT_MS);
     beat.unref();
     stack.push({
@@ -108,7 +133,11 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
         await markNodeStopped(database.pool, config.nodeId);
       },
     });
-    const cancels = await listenForCancels(database.pool, (id) => engine.executor.cancel(id), logger);
+    const cancels = await listenForCancels(
+      database.pool,
+      (id) => engine.executor.cancel(id),
+      logger,
+    );
     stack.push({ name: 'cancel listener', stop: () => cancels.close() });
 
     let draining = false;
@@ -121,13 +150,24 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
         metrics,
         engine,
         readiness: () => [
-          { name: 'database', check: async () => (await database.pool.query('SELECT 1')).rowCount === 1 },
+          {
+            name: 'database',
+            check: async () => (await database.pool.query('SELECT 1')).rowCount === 1,
+          },
           { name: 'sandbox', check: async () => engine.sandbox.stats().processes > 0 },
-          { name: 'queue', check: async () => (await queue.depth()) >= 0 && (!roles.includes('worker') || queue.running()) },
+          {
+            name: 'queue',
+            check: async () =>
+              (await queue.depth()) >= 0 && (!roles.includes('worker') || queue.running()),
+          },
         ],
         draining: () => draining,
       });
-      const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+      const server = serve({
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+      }) as Server;
       port = await listen(server);
       stack.push({
         name: 'web',
@@ -143,7 +183,13 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       logger.info({ port, host: config.host }, 'web server listening');
     }
     if (roles.includes('worker')) {
-      const runExecution = createRunExecutionJob({ pool: database.pool, executor: engine.executor, targets: engine.targets, nodeId: config.nodeId, logger });
+      const runExecution = createRunExecutionJob({
+        pool: database.pool,
+        executor: engine.executor,
+        targets: engine.targets,
+        nodeId: config.nodeId,
+        logger,
+      });
       await queue.start(
         {
           run_execution: runExecution,
@@ -166,7 +212,9 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       const cron = startCronScheduler({ pool: database.pool, logger, metrics });
       stack.push({ name: 'cron', stop: () => cron.stop() });
       const reaper = setInterval(() => {
-        reapDeadNodes(database.pool, logger).catch((err: unknown) => logger.warn({ err }, 'reaper failed'));
+        reapDeadNodes(database.pool, logger).catch((err: unknown) =>
+          logger.warn({ err }, 'reaper failed'),
+        );
       }, 15_000);
       reaper.unref();
       stack.push({ name: 'reaper', stop: async () => clearInterval(reaper) });
@@ -187,10 +235,17 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       bootstrap: boot,
       port,
       async invoke(tenantSlug, idOrName, input) {
-        return engine.executions.invoke(await hostPrincipal(database, tenantSlug), idOrName, input ?? {});
+        return engine.executions.invoke(
+          await hostPrincipal(database, tenantSlug),
+          idOrName,
+          input ?? {},
+        );
       },
       async publish(tenantSlug, type, payload) {
-        const e = await engine.events.publish(await hostPrincipal(database, tenantSlug), { type, payload: payload ?? {} });
+        const e = await engine.events.publish(await hostPrincipal(database, tenantSlug), {
+          type,
+          payload: payload ?? {},
+        });
         return { eventId: e.id };
       },
       async stop() {

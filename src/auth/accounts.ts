@@ -48,7 +48,9 @@ export async function createTenant(
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new AppError('CONFLICT', 'Slug already exists', { fields: { slug: 'Slug already exists' } });
+      throw new AppError('CONFLICT', 'Slug already exists', {
+        fields: { slug: 'Slug already exists' },
+      });
     }
     throw err;
   }
@@ -64,7 +66,8 @@ export async function createUser(
   const password = typeof input.password === 'string' ? input.password : '';
   const fields: Record<string, string> = {};
   if (!email) fields.email = 'Email is required';
-  else if (!EMAIL_RE.test(email) || email.length > 254) fields.email = 'Email must be a valid address';
+  else if (!EMAIL_RE.test(email) || email.length > 254)
+    fields.email = 'Email must be a valid address';
   if (name.length > 100) fields.name = 'Name must not exceed 100 characters';
   if (!isRole(input.role)) fields.role = 'Role must be one of superadmin, admin, developer, viewer';
   if (password.length < MIN_PASSWORD_LENGTH) {
@@ -95,7 +98,9 @@ export async function createUser(
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new AppError('CONFLICT', 'Email already exists', { fields: { email: 'Email already exists' } });
+      throw new AppError('CONFLICT', 'Email already exists', {
+        fields: { email: 'Email already exists' },
+      });
     }
     throw err;
   }
@@ -119,7 +124,9 @@ export async function createApiToken(
       name,
       role: input.role as Role,
       tokenHash: sha256(token),
-      prefix: token.startsWith(TOKEN_PREFIX) ? token.slice(0, TOKEN_PREFIX.length + 6) : token.slice(0, 6),
+      prefix: token.startsWith(TOKEN_PREFIX)
+        ? token.slice(0, TOKEN_PREFIX.length + 6)
+        : token.slice(0, 6),
       createdBy: actor?.userId ?? null,
     });
     if (actor) {

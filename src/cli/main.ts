@@ -11,7 +11,6 @@ import { migrate } from '../store/migrate.js';
 import { findTenantBySlug } from '../store/tenants.js';
 import { runFile } from './run-file.js';
 
-
 interface DbFlags {
   dataDir?: string;
   databaseUrl?: string;
@@ -65,17 +64,24 @@ export function buildCli(): Command {
     .description('start the service (web UI, API, workers)')
     .allowUnknownOption()
     .helpOption(false)
-    .argument('[flags...]', '--port, --host, --role web|worker|all, --data-dir, --database-url, --redis-url, --log-level, --node-id')
+    .argument(
+      '[flags...]',
+      '--port, --host, --role web|worker|all, --data-dir, --database-url, --redis-url, --log-level, --node-id',
+    )
     .action(async (flags: string[]) => startMain(flags));
 
   const tenant = program.command('tenant').description('manage tenants');
-  dbOptions(tenant.command('create <slug>').description('create a tenant').option('--name <name>', 'display name'))
-    .action(async (slug: string, o: DbFlags & { name?: string }) => {
-      await withDatabase(o, async (db) => {
-        const t = await createTenant(db.pool, { slug, name: o.name }, null);
-        process.stdout.write(`Tenant ${t.slug} created (id ${t.id})\n`);
-      });
+  dbOptions(
+    tenant
+      .command('create <slug>')
+      .description('create a tenant')
+      .option('--name <name>', 'display name'),
+  ).action(async (slug: string, o: DbFlags & { name?: string }) => {
+    await withDatabase(o, async (db) => {
+      const t = await createTenant(db.pool, { slug, name: o.name }, null);
+      process.stdout.write(`Tenant ${t.slug} created (id ${t.id})\n`);
     });
+  });
 
   const user = program.command('user').description('manage users');
   dbOptions(
@@ -87,18 +93,34 @@ export function buildCli(): Command {
       .option('--role <role>', 'admin | developer | viewer | superadmin', 'developer')
       .option('--name <name>', 'display name')
       .option('--password <password>', 'password (default: generated and printed once)'),
-  ).action(async (o: DbFlags & { tenant: string; email: string; role: string; name?: string; password?: string }) => {
-    await withDatabase(o, async (db) => {
-      const password = o.password ?? randomPassword();
-      const u = await createUser(
-        db.pool,
-        { tenantId: await tenantId(db, o.tenant), email: o.email, name: o.name ?? '', role: o.role, password },
-        null,
-      );
-      process.stdout.write(`User ${u.email} (${u.role}) created in tenant ${o.tenant}\n`);
-      if (!o.password) process.stdout.write(`Password: ${password}\n(shown only once)\n`);
-    });
-  });
+  ).action(
+    async (
+      o: DbFlags & {
+        tenant: string;
+        email: string;
+        role: string;
+        name?: string;
+        password?: string;
+      },
+    ) => {
+      await withDatabase(o, async (db) => {
+        const password = o.password ?? randomPassword();
+        const u = await createUser(
+          db.pool,
+          {
+            tenantId: await tenantId(db, o.tenant),
+            email: o.email,
+            name: o.name ?? '',
+            role: o.role,
+            password,
+          },
+          null,
+        );
+        process.stdout.write(`User ${u.email} (${u.role}) created in tenant ${o.tenant}\n`);
+        if (!o.password) process.stdout.write(`Password: ${password}\n(shown only once)\n`);
+      });
+    },
+  );
 
   const token = program.command('token').description('manage API tokens');
   dbOptions(
@@ -126,13 +148,19 @@ export function buildCli(): Command {
       .option('--input <json>', 'JSON object for context.input', '{}')
       .option('--tenant <slug>', 'tenant whose data and cache the SDK uses', 'default')
       .option('--timeout <ms>', 'time limit in milliseconds', '30000'),
-  ).action(async (file: string, o: DbFlags & { input: string; tenant: string; timeout: string }) => {
-    const timeoutMs = Number(o.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1000 || timeoutMs > 300_000) {
-      throw new ConfigError('--timeout must be between 1000 and 300000');
-    }
-    process.exitCode = await runFile(file, { input: o.input, tenant: o.tenant, timeoutMs }, configFrom(o));
-  });
+  ).action(
+    async (file: string, o: DbFlags & { input: string; tenant: string; timeout: string }) => {
+      const timeoutMs = Number(o.timeout);
+      if (!Number.isInteger(timeoutMs) || timeoutMs < 1000 || timeoutMs > 300_000) {
+        throw new ConfigError('--timeout must be between 1000 and 300000');
+      }
+      process.exitCode = await runFile(
+        file,
+        { input: o.input, tenant: o.tenant, timeoutMs },
+        configFrom(o),
+      );
+    },
+  );
 
   dbOptions(program.command('migrate').description('apply database migrations and exit')).action(
     async (o: DbFlags) => {
@@ -149,7 +177,8 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     await buildCli().parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof AppError || err instanceof ConfigError) {
-      const fields = err instanceof AppError && err.fields ? ` (${Object.values(err.fields).join('; ')})` : '';
+      const fields =
+        err instanceof AppError && err.fields ? ` (${Object.values(err.fields).join('; ')})` : '';
       process.stderr.write(`Error: ${err.message}${fields}\n`);
       process.exit(1);
     }

@@ -20,7 +20,11 @@ export interface RunFileOptions {
 }
 
 /** Returns the process exit code: 0 when the script completed. */
-export async function runFile(file: string, options: RunFileOptions, config: Config): Promise<number> {
+export async function runFile(
+  file: string,
+  options: RunFileOptions,
+  config: Config,
+): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -40,20 +44,35 @@ export async function runFile(file: string, options: RunFileOptions, config: Con
   const language = ['.ts', '.mts', '.cts'].includes(extname(file)) ? 'typescript' : 'javascript';
   const compiled = await compileScript(source, language);
   if (!compiled.ok) {
-    for (const e of compiled.errors) process.stderr.write(`${file}:${e.line}:${e.column}: ${e.message}\n`);
+    for (const e of compiled.errors)
+      process.stderr.write(`${file}:${e.line}:${e.column}: ${e.message}\n`);
     return 1;
   }
   const logger = createLogger({ level: 'warn' });
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPostgresPort, logger, poolSize: 4 });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    embeddedPort: config.embeddedPostgresPort,
+    logger,
+    poolSize: 4,
+  });
   try {
     await migrate(db.pool);
     const slug = options.tenant ?? 'default';
     const tenant = await findTenantBySlug(db.pool, slug);
     if (!tenant) {
-      process.stderr.write(`Tenant "${slug}" not found (create it with: jsruntime tenant create ${slug})\n`);
+      process.stderr.write(
+        `Tenant "${slug}" not found (create it with: jsruntime tenant create ${slug})\n`,
+      );
       return 2;
     }
-    const engine = await createEngine({ config: { ...config, sandboxProcesses: 1 }, pool: db.pool, databaseUrl: db.url, logger, metrics: createMetrics() });
+    const engine = await createEngine({
+      config: { ...config, sandboxProcesses: 1 },
+      pool: db.pool,
+      databaseUrl: db.url,
+      logger,
+      metrics: createMetrics(),
+    });
     try {
       // A stable id per file: cache keys and rate limits of repeated runs line up.
       const h = createHash('sha256').update(resolve(file)).digest('hex');
@@ -68,9 +87,23 @@ export async function runFile(file: string, options: RunFileOptions, config: Con
           code: compiled.code,
           sourceMap: compiled.sourceMap,
           lineOffset: compiled.lineOffset,
-          limits: { ...DEFAULT_LIMITS, maxExecutionTimeMs: options.timeoutMs ?? DEFAULT_LIMITS.maxExecutionTimeMs },
+          limits: {
+            ...DEFAULT_LIMITS,
+            maxExecutionTimeMs: options.timeoutMs ?? DEFAULT_LIMITS.maxExecutionTimeMs,
+          },
         },
-        { trigger: { type: 'manual', eventType: null, eventPayload: null, httpRequest: null, cronExpression: null }, input, userId: null, record: false },
+        {
+          trigger: {
+            type: 'manual',
+            eventType: null,
+            eventPayload: null,
+            httpRequest: null,
+            cronExpression: null,
+          },
+          input,
+          userId: null,
+          record: false,
+        },
       );
       if (!answer.ran) {
         process.stderr.write('Busy: too many executions running\n');
@@ -86,7 +119,9 @@ export async function runFile(file: string, options: RunFileOptions, config: Con
         process.stdout.write(`${JSON.stringify(r.output, null, 2)}\n`);
         return 0;
       }
-      const where = r.error?.line ? ` at ${file}:${r.error.line}${r.error.column ? `:${r.error.column}` : ''}` : '';
+      const where = r.error?.line
+        ? ` at ${file}:${r.error.line}${r.error.column ? `:${r.error.column}` : ''}`
+        : '';
       process.stderr.write(`${r.status}: ${r.error?.code} ${r.error?.message}${where}\n`);
       return 1;
     } finally {

@@ -8,7 +8,10 @@ export type Release = () => Promise<void>;
 
 export interface ConcurrencyLimiter {
   /** Takes one slot of every key (all or nothing); null when any key is full. */
-  tryAcquire(slots: ReadonlyArray<{ key: string; max: number }>, leaseMs: number): Promise<Release | null>;
+  tryAcquire(
+    slots: ReadonlyArray<{ key: string; max: number }>,
+    leaseMs: number,
+  ): Promise<Release | null>;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,10 @@ for i, key in ipairs(KEYS) do
 end
 return 1`;
 
-export function createRedisConcurrency(options: { url: string; prefix?: string }): ConcurrencyLimiter {
+export function createRedisConcurrency(options: {
+  url: string;
+  prefix?: string;
+}): ConcurrencyLimiter {
   const redis = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: false });
   redis.on('error', () => {});
   const prefix = options.prefix ?? 'jsr:slots:';
@@ -54,7 +60,15 @@ export function createRedisConcurrency(options: { url: string; prefix?: string }
       const now = Date.now();
       const lease = randomUUID();
       const keys = slots.map((s) => prefix + s.key);
-      const ok = await redis.eval(ACQUIRE, keys.length, ...keys, now, now + leaseMs, lease, ...slots.map((s) => s.max));
+      const ok = await redis.eval(
+        ACQUIRE,
+        keys.length,
+        ...keys,
+        now,
+        now + leaseMs,
+        lease,
+        ...slots.map((s) => s.max),
+      );
       if (ok !== 1) return null;
       let released = false;
       return async () => {

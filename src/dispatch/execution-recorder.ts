@@ -55,9 +55,24 @@ export function createExecutionRecorder(pool: pg.Pool): ExecutionRecorder {
       const o = i * COLS;
       rows.push(`(${Array.from({ length: COLS }, (_, k) => `$${o + k + 1}`).join(', ')})`);
       values.push(
-        w.id, w.tenantId, w.scriptId, w.scriptVersion, w.status, w.triggerType, json(w.triggerData ?? {}),
-        json(w.input ?? {}), json(w.output), json(w.error), json(w.logs ?? []), w.logsDropped ?? 0,
-        json(w.metrics), w.attempt, w.userId, w.nodeId, w.startedAt, w.completedAt,
+        w.id,
+        w.tenantId,
+        w.scriptId,
+        w.scriptVersion,
+        w.status,
+        w.triggerType,
+        json(w.triggerData ?? {}),
+        json(w.input ?? {}),
+        json(w.output),
+        json(w.error),
+        json(w.logs ?? []),
+        w.logsDropped ?? 0,
+        json(w.metrics),
+        w.attempt,
+        w.userId,
+        w.nodeId,
+        w.startedAt,
+        w.completedAt,
       );
     });
     // A final state is never overwritten: a late "running" write or a write after a cancel loses.

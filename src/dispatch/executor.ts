@@ -67,12 +67,28 @@ export interface SandboxPort {
 
 export interface SdkPort {
   forExecution(
-    ctx: { tenantId: string; scriptId: string; executionId: string; userId: number | null; organizationId: string | null; deadline: number; chainDepth: number },
+    ctx: {
+      tenantId: string;
+      scriptId: string;
+      executionId: string;
+      userId: number | null;
+      organizationId: string | null;
+      deadline: number;
+      chainDepth: number;
+    },
     limits: { maxApiCallsPerMinute: number },
-  ): { handler: SdkHandler; counters(): { apiCallCount: number; dbQueryCount: number; httpCallCount: number }; release(): Promise<void> };
+  ): {
+    handler: SdkHandler;
+    counters(): { apiCallCount: number; dbQueryCount: number; httpCallCount: number };
+    release(): Promise<void>;
+  };
 }
 
-export type ExecutionEventSink = (tenantId: string, type: string, payload: Record<string, unknown>) => Promise<void>;
+export type ExecutionEventSink = (
+  tenantId: string,
+  type: string,
+  payload: Record<string, unknown>,
+) => Promise<void>;
 
 const SERVICE_LOG_LINES_PER_MINUTE = 100;
 
@@ -98,7 +114,12 @@ export function createExecutor(deps: {
   const logWindow = new Map<string, { minute: number; count: number }>();
   const running = new Set<string>();
 
-  function toServiceLog(target: ExecutionTarget, executionId: string, userId: number | null, logs: readonly LogLine[]): void {
+  function toServiceLog(
+    target: ExecutionTarget,
+    executionId: string,
+    userId: number | null,
+    logs: readonly LogLine[],
+  ): void {
     if (logs.length === 0) return;
     const minute = Math.floor(Date.now() / 60_000);
     let w = logWindow.get(target.scriptId);
@@ -117,7 +138,10 @@ export function createExecutor(deps: {
     for (const line of logs) {
       if (w.count >= SERVICE_LOG_LINES_PER_MINUTE) break;
       w.count++;
-      log[line.level]({ timestamp: line.timestamp, metadata: line.metadata, source: 'script' }, line.message);
+      log[line.level](
+        { timestamp: line.timestamp, metadata: line.metadata, source: 'script' },
+        line.message,
+      );
     }
   }
 
@@ -139,7 +163,10 @@ export function createExecutor(deps: {
       if (!release) {
         deps.metrics.rateLimitHits.inc({ limit: 'concurrency' });
         // Tell which limit: the tenant one is the broader message.
-        const scriptOnly = await deps.concurrency.tryAcquire([{ key: `tenant:${target.tenantId}`, max: deps.tenantMaxConcurrency }], 1000);
+        const scriptOnly = await deps.concurrency.tryAcquire(
+          [{ key: `tenant:${target.tenantId}`, max: deps.tenantMaxConcurrency }],
+          1000,
+        );
         if (scriptOnly) await scriptOnly();
         return { ran: false, reason: scriptOnly ? 'script' : 'tenant' };
       }
@@ -162,8 +189,15 @@ export function createExecutor(deps: {
           startedAt,
         };
         const record = opts.record !== false;
-        const runningWrite = record ? deps.recorder.write({ ...base, status: 'running', completedAt: null }) : Promise.resolve();
-        if (record) void deps.emit(target.tenantId, 'jsruntime.execution.started', { executionId: id, scriptId: target.scriptId, trigger: opts.trigger.type });
+        const runningWrite = record
+          ? deps.recorder.write({ ...base, status: 'running', completedAt: null })
+          : Promise.resolve();
+        if (record)
+          void deps.emit(target.tenantId, 'jsruntime.execution.started', {
+            executionId: id,
+            scriptId: target.scriptId,
+            trigger: opts.trigger.type,
+          });
 
         const deadline = Date.now() + target.limits.maxExecutionTimeMs;
         const sdk = deps.sdk.forExecution(
@@ -183,7 +217,13 @@ export function createExecutor(deps: {
           outcome = await deps.sandbox.run(
             {
               executionId: id,
-              script: { id: target.scriptId, version: target.version, code: target.code, sourceMap: target.sourceMap, lineOffset: target.lineOffset },
+              script: {
+                id: target.scriptId,
+                version: target.version,
+                code: target.code,
+                sourceMap: target.sourceMap,
+                lineOffset: target.lineOffset,
+              },
               limits: {
                 maxExecutionTimeMs: target.limits.maxExecutionTimeMs,
                 maxMemoryBytes: target.limits.maxMemoryBytes,
@@ -211,21 +251,30 @@ export function createExecutor(deps: {
         const output = outcome.ok ? outcome.value : null;
         await Promise.all([
           runningWrite,
-          record && deps.recorder.write({
-            ...base,
-            status,
-            output,
-            error,
-            logs: outcome.logs,
-            logsDropped: outcome.logsDropped,
-            metrics,
-            completedAt,
-          }),
+          record &&
+            deps.recorder.write({
+              ...base,
+              status,
+              output,
+              error,
+              logs: outcome.logs,
+              logsDropped: outcome.logsDropped,
+              metrics,
+              completedAt,
+            }),
         ]);
         deps.metrics.executions.inc({ status, trigger: opts.trigger.type });
-        deps.metrics.executionDuration.observe({ trigger: opts.trigger.type }, outcome.metrics.durationMs / 1000);
+        deps.metrics.executionDuration.observe(
+          { trigger: opts.trigger.type },
+          outcome.metrics.durationMs / 1000,
+        );
         toServiceLog(target, id, opts.userId, outcome.logs);
-        const eventType = status === 'completed' ? 'jsruntime.execution.completed' : status === 'timeout' ? 'jsruntime.execution.timeout' : 'jsruntime.execution.failed';
+        const eventType =
+          status === 'completed'
+            ? 'jsruntime.execution.completed'
+            : status === 'timeout'
+              ? 'jsruntime.execution.timeout'
+              : 'jsruntime.execution.failed';
         if (record && status !== 'cancelled') {
           void deps.emit(target.tenantId, eventType, {
             executionId: id,
@@ -237,7 +286,17 @@ export function createExecutor(deps: {
         }
         return {
           ran: true,
-          result: { id, status, output, error, logs: outcome.logs, logsDropped: outcome.logsDropped, metrics, startedAt, completedAt },
+          result: {
+            id,
+            status,
+            output,
+            error,
+            logs: outcome.logs,
+            logsDropped: outcome.logsDropped,
+            metrics,
+            startedAt,
+            completedAt,
+          },
         };
       } finally {
         running.delete(id);

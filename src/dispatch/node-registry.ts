@@ -9,7 +9,10 @@ export const HEARTBEAT_MS = 10_000;
 /** A node silent this long is dead (3 missed heartbeats). */
 export const DEAD_AFTER_MS = 30_000;
 
-const NODE_LOST = { code: 'NODE_LOST', message: 'The node running this execution stopped before it finished' };
+const NODE_LOST = {
+  code: 'NODE_LOST',
+  message: 'The node running this execution stopped before it finished',
+};
 
 export async function registerNode(pool: pg.Pool, nodeId: string, roles: string[]): Promise<void> {
   await pool.query(
@@ -28,7 +31,11 @@ export async function markNodeStopped(pool: pg.Pool, nodeId: string): Promise<vo
 }
 
 /** Fails the running executions of dead nodes (and of this node's previous life). */
-export async function reapDeadNodes(pool: pg.Pool, logger: Logger, deadAfterMs = DEAD_AFTER_MS): Promise<number> {
+export async function reapDeadNodes(
+  pool: pg.Pool,
+  logger: Logger,
+  deadAfterMs = DEAD_AFTER_MS,
+): Promise<number> {
   return withTransaction(pool, async (db) => {
     const dead = await db.query<{ id: string }>(
       `UPDATE nodes SET stopped_at = coalesce(stopped_at, now())
@@ -37,8 +44,14 @@ export async function reapDeadNodes(pool: pg.Pool, logger: Logger, deadAfterMs =
       [deadAfterMs],
     );
     const lost = await db.query<{
-      id: string; tenantId: string; scriptId: string; scriptVersion: number; attempt: number;
-      triggerType: string; triggerData: Record<string, unknown>; input: unknown;
+      id: string;
+      tenantId: string;
+      scriptId: string;
+      scriptVersion: number;
+      attempt: number;
+      triggerType: string;
+      triggerData: Record<string, unknown>;
+      input: unknown;
     }>(
       `UPDATE script_executions e SET status = 'failed', completed_at = now(), error = $1::jsonb
         FROM nodes n
@@ -52,7 +65,10 @@ export async function reapDeadNodes(pool: pg.Pool, logger: Logger, deadAfterMs =
       if (run.triggerType === 'event') await afterEventFailure(db, { ...run, error: NODE_LOST });
     }
     if (dead.rowCount || lost.rowCount) {
-      logger.warn({ deadNodes: dead.rows.map((r) => r.id), lostExecutions: lost.rowCount }, 'reaped dead nodes');
+      logger.warn(
+        { deadNodes: dead.rows.map((r) => r.id), lostExecutions: lost.rowCount },
+        'reaped dead nodes',
+      );
     }
     return lost.rowCount ?? 0;
   });

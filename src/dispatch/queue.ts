@@ -1,7 +1,13 @@
 // The durable job queue: graphile-worker (PostgreSQL-backed, LISTEN/NOTIFY pickup, SKIP LOCKED
 // claims). Jobs are added with SQL inside the caller's transaction, so an execution row and the
 // job that runs it are committed together or not at all.
-import { Logger as GraphileLogger, run, runMigrations, type Runner, type Task } from 'graphile-worker';
+import {
+  Logger as GraphileLogger,
+  run,
+  runMigrations,
+  type Runner,
+  type Task,
+} from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from '../lib/logger.js';
 import type { Queryable } from '../store/queryable.js';
@@ -74,7 +80,9 @@ export function createQueue(deps: { pool: pg.Pool; logger: Logger }): Queue {
         logger,
         taskList,
       });
-      runner.promise.catch((err: unknown) => deps.logger.error({ err }, 'queue runner stopped with an error'));
+      runner.promise.catch((err: unknown) =>
+        deps.logger.error({ err }, 'queue runner stopped with an error'),
+      );
     },
     async stop() {
       const r = runner;

@@ -12,7 +12,9 @@ import type { TargetCache } from './targets.js';
 
 const BUSY_RETRY_MS = 500;
 
-export function triggerFromRow(row: Pick<ExecutionRow, 'triggerType' | 'triggerData'>): TriggerInfo {
+export function triggerFromRow(
+  row: Pick<ExecutionRow, 'triggerType' | 'triggerData'>,
+): TriggerInfo {
   const d = row.triggerData ?? {};
   return {
     type: row.triggerType,
@@ -54,12 +56,21 @@ export function createRunExecutionJob(deps: {
     });
     if (!answer.ran) {
       if (answer.reason !== 'cancelled') {
-        await addJobs(deps.pool, [{ task: 'run_execution', payload: { executionId: id }, runAt: new Date(Date.now() + BUSY_RETRY_MS) }]);
+        await addJobs(deps.pool, [
+          {
+            task: 'run_execution',
+            payload: { executionId: id },
+            runAt: new Date(Date.now() + BUSY_RETRY_MS),
+          },
+        ]);
       }
       return;
     }
     const { result } = answer;
-    if (row.triggerType === 'event' && (result.status === 'failed' || result.status === 'timeout')) {
+    if (
+      row.triggerType === 'event' &&
+      (result.status === 'failed' || result.status === 'timeout')
+    ) {
       const next = await withTransaction(deps.pool, (db) =>
         afterEventFailure(db, { ...row, triggerData: row.triggerData, error: result.error }),
       );

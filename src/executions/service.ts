@@ -9,7 +9,14 @@ import type { ExecuteAnswer, Executor, ExecutionResult } from '../dispatch/execu
 import { addJobs } from '../dispatch/queue.js';
 import { targetFromScript, type TargetCache } from '../dispatch/targets.js';
 import { AppError, forbidden, notFound } from '../lib/errors.js';
-import { cancelExecution, findExecution, insertPendingExecution, listScriptExecutions, type ExecutionRow, type ExecutionStatus } from '../store/executions.js';
+import {
+  cancelExecution,
+  findExecution,
+  insertPendingExecution,
+  listScriptExecutions,
+  type ExecutionRow,
+  type ExecutionStatus,
+} from '../store/executions.js';
 import { withTransaction } from '../store/queryable.js';
 import { findScript, findScriptByName, isUuid, type Script } from '../store/scripts.js';
 import { SCRIPT_NOT_FOUND } from '../scripts/service.js';
@@ -27,7 +34,9 @@ function scriptNotFound(): AppError {
 export function checkInput(input: unknown): unknown {
   const value = input === undefined || input === null ? {} : input;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new AppError('VALIDATION_ERROR', 'Input must be a JSON object', { fields: { input: 'Input must be a JSON object' } });
+    throw new AppError('VALIDATION_ERROR', 'Input must be a JSON object', {
+      fields: { input: 'Input must be a JSON object' },
+    });
   }
   if (Buffer.byteLength(JSON.stringify(value)) > MAX_INPUT_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', 'Input must not exceed 1 MB');
@@ -60,11 +69,20 @@ export function createExecutionService(deps: {
   }
 
   /** Runs on this node now; 429 when the script or tenant is at its concurrency limit. */
-  async function runNow(s: Script, opts: { input: unknown; userId: number | null; triggerType: 'manual' | 'api' }): Promise<ExecutionResult> {
+  async function runNow(
+    s: Script,
+    opts: { input: unknown; userId: number | null; triggerType: 'manual' | 'api' },
+  ): Promise<ExecutionResult> {
     const target = targetFromScript(s);
     deps.targets.remember(target);
     const answer: ExecuteAnswer = await deps.executor.execute(target, {
-      trigger: { type: opts.triggerType, eventType: null, eventPayload: null, httpRequest: null, cronExpression: null },
+      trigger: {
+        type: opts.triggerType,
+        eventType: null,
+        eventPayload: null,
+        httpRequest: null,
+        cronExpression: null,
+      },
       input: opts.input,
       userId: opts.userId,
     });
@@ -74,10 +92,16 @@ export function createExecutionService(deps: {
 
   return {
     /** Manual / API run: queued, returns the pending row at once (SPEC §5). */
-    async enqueue(p: Principal, scriptId: string, rawInput: unknown, triggerType: 'manual' | 'api'): Promise<ExecutionRow> {
+    async enqueue(
+      p: Principal,
+      scriptId: string,
+      rawInput: unknown,
+      triggerType: 'manual' | 'api',
+    ): Promise<ExecutionRow> {
       requirePermission(p, 'scripts.execute');
       const s = await scriptFor(p, scriptId);
-      if (!canRunManually(s.status)) throw new AppError('INVALID_TRANSITION', 'Archived scripts cannot run');
+      if (!canRunManually(s.status))
+        throw new AppError('INVALID_TRANSITION', 'Archived scripts cannot run');
       const input = checkInput(rawInput);
       return withTransaction(deps.pool, async (db) => {
         const row = await insertPendingExecution(db, {
@@ -99,8 +123,13 @@ export function createExecutionService(deps: {
     async runAndWait(p: Principal, scriptId: string, rawInput: unknown): Promise<ExecutionRow> {
       requirePermission(p, 'scripts.execute');
       const s = await scriptFor(p, scriptId);
-      if (!canRunManually(s.status)) throw new AppError('INVALID_TRANSITION', 'Archived scripts cannot run');
-      const result = await runNow(s, { input: checkInput(rawInput), userId: p.userId, triggerType: 'api' });
+      if (!canRunManually(s.status))
+        throw new AppError('INVALID_TRANSITION', 'Archived scripts cannot run');
+      const result = await runNow(s, {
+        input: checkInput(rawInput),
+        userId: p.userId,
+        triggerType: 'api',
+      });
       return (await findExecution(deps.pool, p.tenantId, result.id))!;
     },
 
@@ -111,8 +140,10 @@ export function createExecutionService(deps: {
         ? await findScript(deps.pool, p.tenantId, idOrName)
         : await findScriptByName(deps.pool, p.tenantId, idOrName);
       if (!s) throw scriptNotFound();
-      if (s.type !== 'embedded') throw new AppError('BAD_REQUEST', `Script "${s.name}" is not an embedded script`);
-      if (!firesAutomatically(s.status)) throw new AppError('INVALID_TRANSITION', `Script "${s.name}" is ${s.status}, not active`);
+      if (s.type !== 'embedded')
+        throw new AppError('BAD_REQUEST', `Script "${s.name}" is not an embedded script`);
+      if (!firesAutomatically(s.status))
+        throw new AppError('INVALID_TRANSITION', `Script "${s.name}" is ${s.status}, not active`);
       return runNow(s, { input: checkInput(rawInput), userId: p.userId, triggerType: 'api' });
     },
 
@@ -123,17 +154,26 @@ export function createExecutionService(deps: {
       return e;
     },
 
-    async list(p: Principal, scriptId: string, page: { page: number; limit: number; status?: ExecutionStatus | undefined }): Promise<ExecutionRow[]> {
+    async list(
+      p: Principal,
+      scriptId: string,
+      page: { page: number; limit: number; status?: ExecutionStatus | undefined },
+    ): Promise<ExecutionRow[]> {
       requirePermission(p, 'scripts.read');
       await scriptFor(p, scriptId);
-      return listScriptExecutions(deps.pool, p.tenantId, scriptId, { limit: page.limit, offset: (page.page - 1) * page.limit, status: page.status });
+      return listScriptExecutions(deps.pool, p.tenantId, scriptId, {
+        limit: page.limit,
+        offset: (page.page - 1) * page.limit,
+        status: page.status,
+      });
     },
 
     async cancel(p: Principal, id: string): Promise<ExecutionRow> {
       requirePermission(p, 'scripts.execute');
       const { cancelled, row } = await cancelExecution(deps.pool, p.tenantId, id);
       if (!row) throw notFound('Execution');
-      if (!cancelled) throw new AppError('INVALID_TRANSITION', `Execution is already ${row.status}`);
+      if (!cancelled)
+        throw new AppError('INVALID_TRANSITION', `Execution is already ${row.status}`);
       await deps.broadcastCancel(id);
       return row;
     },

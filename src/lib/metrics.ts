@@ -14,7 +14,8 @@ export interface Metrics {
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'jsruntime_process_' });
+  if (options.defaultMetrics)
+    collectDefaultMetrics({ register: registry, prefix: 'jsruntime_process_' });
   return {
     registry,
     executions: new Counter({
@@ -27,7 +28,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'jsruntime_execution_duration_seconds',
       help: 'Wall time of executions in the sandbox',
       labelNames: ['trigger'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      buckets: [
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
+      ],
       registers: [registry],
     }),
     ssrfBlocked: new Counter({

@@ -5,7 +5,12 @@ import type pg from 'pg';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/principal.js';
 import { nextRun } from '../domain/cron.js';
-import { applyAction, checkStatusChange, firesAutomatically, type LifecycleAction } from '../domain/lifecycle.js';
+import {
+  applyAction,
+  checkStatusChange,
+  firesAutomatically,
+  type LifecycleAction,
+} from '../domain/lifecycle.js';
 import { can, type Permission } from '../domain/permissions.js';
 import type { ScriptInput } from '../domain/script.js';
 import { validateScriptInput } from '../domain/script-validation.js';
@@ -27,7 +32,12 @@ import {
   type ScriptFilters,
   type ScriptListItem,
 } from '../store/scripts.js';
-import { findVersion, insertVersion, listVersions, type ScriptVersion } from '../store/script-versions.js';
+import {
+  findVersion,
+  insertVersion,
+  listVersions,
+  type ScriptVersion,
+} from '../store/script-versions.js';
 
 /** Stores an event durably inside the caller's transaction (and queues its delivery). */
 export type EventPublisher = (db: Queryable, event: NewEvent) => Promise<StoredEvent>;
@@ -74,7 +84,9 @@ async function validate(
 ): Promise<{ input: ScriptInput; compiled: CompiledSource; changeNote: string }> {
   const v = validateScriptInput(raw, options);
   if (!v.ok) {
-    throw new AppError('VALIDATION_ERROR', Object.values(v.fields)[0] ?? 'Invalid script', { fields: v.fields });
+    throw new AppError('VALIDATION_ERROR', Object.values(v.fields)[0] ?? 'Invalid script', {
+      fields: v.fields,
+    });
   }
   const c = await compileScript(v.value.source, v.value.language);
   if (!c.ok) {
@@ -104,7 +116,11 @@ function conflict(err: unknown): AppError | null {
   return null;
 }
 
-export function createScriptService(deps: { pool: pg.Pool; publish: EventPublisher; now?: () => Date }) {
+export function createScriptService(deps: {
+  pool: pg.Pool;
+  publish: EventPublisher;
+  now?: () => Date;
+}) {
   const now = deps.now ?? (() => new Date());
 
   function nextRunAt(s: Script): Date | null {
@@ -112,7 +128,14 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
     return nextRun(s.cronExpression, s.timezone, now());
   }
 
-  async function afterWrite(db: Queryable, p: Principal, s: Script, action: string, before: ScriptInput | null, type: string) {
+  async function afterWrite(
+    db: Queryable,
+    p: Principal,
+    s: Script,
+    action: string,
+    before: ScriptInput | null,
+    type: string,
+  ) {
     await syncRoutingTables(db, s, { nextRunAt: nextRunAt(s) });
     await appendAudit(db, {
       tenantId: s.tenantId,
@@ -126,7 +149,13 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
     await deps.publish(db, {
       tenantId: s.tenantId,
       type,
-      payload: { scriptId: s.id, name: s.name, version: s.version, status: s.status, ...(before && before.status !== s.status ? { previousStatus: before.status } : {}) },
+      payload: {
+        scriptId: s.id,
+        name: s.name,
+        version: s.version,
+        status: s.status,
+        ...(before && before.status !== s.status ? { previousStatus: before.status } : {}),
+      },
       source: 'service',
     });
   }
@@ -146,7 +175,13 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
         limit: page.limit,
         offset: (page.page - 1) * page.limit,
       });
-      return { items, total, page: page.page, limit: page.limit, pages: Math.max(1, Math.ceil(total / page.limit)) } satisfies {
+      return {
+        items,
+        total,
+        page: page.page,
+        limit: page.limit,
+        pages: Math.max(1, Math.ceil(total / page.limit)),
+      } satisfies {
         items: ScriptListItem[];
         total: number;
         page: number;
@@ -192,10 +227,15 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
       requirePermission(p, 'scripts.update');
       const current = await findScript(deps.pool, p.tenantId, id);
       if (!current) throw scriptNotFound();
-      const { input, compiled, changeNote } = await validate(raw, { mode: 'update', current: toInput(current) });
+      const { input, compiled, changeNote } = await validate(raw, {
+        mode: 'update',
+        current: toInput(current),
+      });
       const statusCheck = checkStatusChange(current.status, input.status);
       if (!statusCheck.ok) {
-        throw new AppError('VALIDATION_ERROR', statusCheck.message, { fields: { status: statusCheck.message } });
+        throw new AppError('VALIDATION_ERROR', statusCheck.message, {
+          fields: { status: statusCheck.message },
+        });
       }
       return inTx(async (db) => {
         const locked = await findScript(db, p.tenantId, id, { forUpdate: true });
@@ -248,10 +288,20 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
         if (!current) throw scriptNotFound();
         const to = applyAction(current.status, action);
         if (!to) {
-          throw new AppError('INVALID_TRANSITION', `Cannot ${action} a script that is ${current.status}`);
+          throw new AppError(
+            'INVALID_TRANSITION',
+            `Cannot ${action} a script that is ${current.status}`,
+          );
         }
         const s = (await updateScriptStatus(db, p.tenantId, id, to))!;
-        await afterWrite(db, p, s, 'script.status_changed', toInput(current), 'jsruntime.script.status_changed');
+        await afterWrite(
+          db,
+          p,
+          s,
+          'script.status_changed',
+          toInput(current),
+          'jsruntime.script.status_changed',
+        );
         return s;
       });
     },
@@ -264,7 +314,8 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
 
     async version(p: Principal, id: string, n: number): Promise<ScriptVersion> {
       requirePermission(p, 'scripts.read');
-      const v = Number.isInteger(n) && n > 0 ? await findVersion(deps.pool, p.tenantId, id, n) : null;
+      const v =
+        Number.isInteger(n) && n > 0 ? await findVersion(deps.pool, p.tenantId, id, n) : null;
       if (!v) throw notFound('Version');
       return v;
     },
@@ -274,9 +325,14 @@ export function createScriptService(deps: { pool: pg.Pool; publish: EventPublish
       requirePermission(p, 'scripts.update');
       const current = await findScript(deps.pool, p.tenantId, id);
       if (!current) throw scriptNotFound();
-      const v = Number.isInteger(n) && n > 0 ? await findVersion(deps.pool, p.tenantId, id, n) : null;
+      const v =
+        Number.isInteger(n) && n > 0 ? await findVersion(deps.pool, p.tenantId, id, n) : null;
       if (!v) throw notFound('Version');
-      return this.update(p, id, { ...v.snapshot, status: current.status, changeNote: `Restored from version ${n}` });
+      return this.update(p, id, {
+        ...v.snapshot,
+        status: current.status,
+        changeNote: `Restored from version ${n}`,
+      });
     },
   };
 }

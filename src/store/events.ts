@@ -44,7 +44,14 @@ export async function insertEvent(db: Queryable, e: NewEvent): Promise<StoredEve
   return r.rows[0]!;
 }
 
-export async function findEvent(db: Queryable, tenantId: string, id: string): Promise<StoredEvent | null> {
-  const r = await db.query<StoredEvent>(`SELECT ${COLUMNS} FROM events WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+export async function findEvent(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<StoredEvent | null> {
+  const r = await db.query<StoredEvent>(
+    `SELECT ${COLUMNS} FROM events WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id],
+  );
   return r.rows[0] ?? null;
 }

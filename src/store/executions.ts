@@ -2,9 +2,21 @@
 // dispatch/execution-recorder.ts (group commit); these are the reads and the odd single update.
 import type { Queryable } from './queryable.js';
 
-export const EXECUTION_STATUSES = ['pending', 'running', 'completed', 'failed', 'timeout', 'cancelled'] as const;
+export const EXECUTION_STATUSES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'timeout',
+  'cancelled',
+] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
-export const FINAL_STATUSES: readonly ExecutionStatus[] = ['completed', 'failed', 'timeout', 'cancelled'];
+export const FINAL_STATUSES: readonly ExecutionStatus[] = [
+  'completed',
+  'failed',
+  'timeout',
+  'cancelled',
+];
 
 export interface ExecutionRow {
   readonly id: string;
@@ -38,7 +50,11 @@ const COLUMNS = `e.id, e.tenant_id AS "tenantId", e.script_id AS "scriptId", e.s
 /** Without logs, for lists. */
 const LIST_COLUMNS = COLUMNS.replace('e.logs,', "'[]'::jsonb AS logs,");
 
-export async function findExecution(db: Queryable, tenantId: string, id: string): Promise<ExecutionRow | null> {
+export async function findExecution(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<ExecutionRow | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   const r = await db.query<ExecutionRow>(
     `SELECT ${COLUMNS}, s.name AS "scriptName" FROM script_executions e JOIN scripts s ON s.id = e.script_id
@@ -76,18 +92,35 @@ export interface NewPendingExecution {
 }
 
 /** A queued execution: inserted as pending in the same transaction as its job. */
-export async function insertPendingExecution(db: Queryable, e: NewPendingExecution): Promise<ExecutionRow> {
+export async function insertPendingExecution(
+  db: Queryable,
+  e: NewPendingExecution,
+): Promise<ExecutionRow> {
   const r = await db.query<ExecutionRow>(
     `INSERT INTO script_executions AS e (id, tenant_id, script_id, script_version, status, trigger_type,
        trigger_data, input, user_id, attempt)
      VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-    [e.id, e.tenantId, e.scriptId, e.scriptVersion, e.triggerType, JSON.stringify(e.triggerData ?? {}), JSON.stringify(e.input ?? {}), e.userId, e.attempt ?? 1],
+    [
+      e.id,
+      e.tenantId,
+      e.scriptId,
+      e.scriptVersion,
+      e.triggerType,
+      JSON.stringify(e.triggerData ?? {}),
+      JSON.stringify(e.input ?? {}),
+      e.userId,
+      e.attempt ?? 1,
+    ],
   );
   return r.rows[0]!;
 }
 
 /** Claims a pending execution for this node; null when it was cancelled or claimed already. */
-export async function claimExecution(db: Queryable, id: string, nodeId: string): Promise<ExecutionRow | null> {
+export async function claimExecution(
+  db: Queryable,
+  id: string,
+  nodeId: string,
+): Promise<ExecutionRow | null> {
   const r = await db.query<ExecutionRow>(
     `UPDATE script_executions AS e SET status = 'running', node_id = $2, started_at = now()
       WHERE e.id = $1 AND e.status = 'pending' RETURNING ${COLUMNS}`,
@@ -97,7 +130,11 @@ export async function claimExecution(db: Queryable, id: string, nodeId: string):
 }
 
 /** Cancels a pending or running execution; returns the row as it is now (or null if unknown). */
-export async function cancelExecution(db: Queryable, tenantId: string, id: string): Promise<{ cancelled: boolean; row: ExecutionRow | null }> {
+export async function cancelExecution(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<{ cancelled: boolean; row: ExecutionRow | null }> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return { cancelled: false, row: null };
   const r = await db.query<ExecutionRow>(
     `UPDATE script_executions AS e

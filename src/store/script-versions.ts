@@ -37,11 +37,25 @@ export async function insertVersion(
     `INSERT INTO script_versions (tenant_id, script_id, version, snapshot, compiled_code, source_map,
        line_offset, change_note, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [v.tenantId, v.scriptId, v.version, JSON.stringify(v.snapshot), v.compiledCode, v.sourceMap, v.lineOffset, v.changeNote, v.createdBy],
+    [
+      v.tenantId,
+      v.scriptId,
+      v.version,
+      JSON.stringify(v.snapshot),
+      v.compiledCode,
+      v.sourceMap,
+      v.lineOffset,
+      v.changeNote,
+      v.createdBy,
+    ],
   );
 }
 
-export async function listVersions(db: Queryable, tenantId: string, scriptId: string): Promise<ScriptVersion[]> {
+export async function listVersions(
+  db: Queryable,
+  tenantId: string,
+  scriptId: string,
+): Promise<ScriptVersion[]> {
   const r = await db.query<ScriptVersion>(
     `SELECT ${COLUMNS} FROM script_versions v LEFT JOIN users u ON u.id = v.created_by
       WHERE v.tenant_id = $1 AND v.script_id = $2 ORDER BY v.version DESC`,

@@ -63,7 +63,13 @@ function params(input: ScriptInput, compiled: CompiledSource): unknown[] {
 
 export async function insertScript(
   db: Queryable,
-  s: { tenantId: string; organizationId: string | null; createdBy: number | null; input: ScriptInput; compiled: CompiledSource },
+  s: {
+    tenantId: string;
+    organizationId: string | null;
+    createdBy: number | null;
+    input: ScriptInput;
+    compiled: CompiledSource;
+  },
 ): Promise<Script> {
   const r = await db.query<Script>(
     `INSERT INTO scripts AS s (name, description, source, language, compiled_code, source_map, type,
@@ -127,11 +133,15 @@ export async function findScript(
   return r.rows[0] ?? null;
 }
 
-export async function findScriptByName(db: Queryable, tenantId: string, name: string): Promise<Script | null> {
-  const r = await db.query<Script>(`SELECT ${COLUMNS} FROM scripts s WHERE s.tenant_id = $1 AND s.name = $2`, [
-    tenantId,
-    name,
-  ]);
+export async function findScriptByName(
+  db: Queryable,
+  tenantId: string,
+  name: string,
+): Promise<Script | null> {
+  const r = await db.query<Script>(
+    `SELECT ${COLUMNS} FROM scripts s WHERE s.tenant_id = $1 AND s.name = $2`,
+    [tenantId, name],
+  );
   return r.rows[0] ?? null;
 }
 

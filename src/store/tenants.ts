@@ -10,7 +10,10 @@ export interface Tenant {
 
 const COLUMNS = 'id, slug, name, created_at AS "createdAt"';
 
-export async function insertTenant(db: Queryable, t: { slug: string; name: string }): Promise<Tenant> {
+export async function insertTenant(
+  db: Queryable,
+  t: { slug: string; name: string },
+): Promise<Tenant> {
   const r = await db.query<Tenant>(
     `INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING ${COLUMNS}`,
     [t.slug, t.name],

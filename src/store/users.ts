@@ -40,9 +40,10 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
 }
 
 export async function listUsers(db: Queryable, tenantId: string): Promise<User[]> {
-  const r = await db.query<User>(`SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 ORDER BY email`, [
-    tenantId,
-  ]);
+  const r = await db.query<User>(
+    `SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 ORDER BY email`,
+    [tenantId],
+  );
   return r.rows;
 }
 

@@ -93,16 +93,22 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
       requestsPerMinute: deps.hookRequestsPerMinute ?? deps.config.hookRequestsPerMinute,
     }),
   );
-  app.use('*', methodOverride(() => app));
+  app.use(
+    '*',
+    methodOverride(() => app),
+  );
   app.use('*', csrfProtection);
   app.use('*', readFlash);
 
-  app.route('/', authRoutes({
-    pool: deps.pool,
-    rateLimiter: engine.rateLimiter,
-    trustProxy: deps.config.trustProxy,
-    sessionTtlHours: deps.config.sessionTtlHours,
-  }));
+  app.route(
+    '/',
+    authRoutes({
+      pool: deps.pool,
+      rateLimiter: engine.rateLimiter,
+      trustProxy: deps.config.trustProxy,
+      sessionTtlHours: deps.config.sessionTtlHours,
+    }),
+  );
   app.get('/', (c) => c.redirect(c.get('principal') ? '/scripts' : '/login'));
 
   const api = new Hono<AppEnv>();
@@ -121,7 +127,10 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     scriptPageRoutes({
       scripts: engine.scripts,
       pool: deps.pool,
-      executionsSection: executionsSection({ executions: engine.executions, scripts: engine.scripts }),
+      executionsSection: executionsSection({
+        executions: engine.executions,
+        scripts: engine.scripts,
+      }),
     }),
   );
   pages.route('/', executionPageRoutes({ executions: engine.executions, events: engine.events }));

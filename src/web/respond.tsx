@@ -7,7 +7,11 @@ import { ErrorPage, ErrorToast } from './views/error-page.js';
 
 /** API paths, and any request that authenticates with a bearer token, get JSON answers. */
 export function isApi(c: Context): boolean {
-  return c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/') || c.req.header('authorization') !== undefined;
+  return (
+    c.req.path.startsWith('/api/') ||
+    c.req.path.startsWith('/hooks/') ||
+    c.req.header('authorization') !== undefined
+  );
 }
 
 export function isHtmx(c: Context): boolean {
@@ -21,7 +25,8 @@ export function renderError(c: Context<AppEnv>, err: AppError) {
   }
   if (isApi(c)) return c.json(err.toJSON(), status);
   if (err.status === 401) {
-    const next = c.req.method === 'GET' ? c.req.path + (new URL(c.req.url).search || '') : '/scripts';
+    const next =
+      c.req.method === 'GET' ? c.req.path + (new URL(c.req.url).search || '') : '/scripts';
     const login = `/login?next=${encodeURIComponent(next)}`;
     if (isHtmx(c)) {
       c.header('HX-Redirect', login);
@@ -34,14 +39,20 @@ export function renderError(c: Context<AppEnv>, err: AppError) {
     c.header('HX-Reswap', 'beforeend');
     return c.html(<ErrorToast message={err.message} />, status);
   }
-  return c.html(<ErrorPage status={err.status} message={err.message} principal={c.get('principal') ?? null} />, status);
+  return c.html(
+    <ErrorPage status={err.status} message={err.message} principal={c.get('principal') ?? null} />,
+    status,
+  );
 }
 
 export function onError(logger: Logger) {
   return (err: Error, c: Context<AppEnv>) => {
     if (err instanceof AppError) return renderError(c, err);
     logger.error({ err, path: c.req.path, method: c.req.method }, 'unhandled error');
-    return renderError(c, new AppError('INTERNAL', 'Something went wrong on our side. Please try again.'));
+    return renderError(
+      c,
+      new AppError('INTERNAL', 'Something went wrong on our side. Please try again.'),
+    );
   };
 }
 

@@ -17,7 +17,12 @@ export function staticAssets(): MiddlewareHandler {
     rewriteRequestPath: (path) => path.replace(/^\/assets/, ''),
     onFound: (path, c) => {
       // Content-hashed Monaco chunks can be cached for long; the rest revalidates.
-      c.header('Cache-Control', /-[A-Za-z0-9]{8}\.(js|css|ttf)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      c.header(
+        'Cache-Control',
+        /-[A-Za-z0-9]{8}\.(js|css|ttf)$/.test(path)
+          ? 'public, max-age=31536000, immutable'
+          : 'no-cache',
+      );
     },
   });
 }

@@ -29,7 +29,9 @@ export async function startTestService(
     JSRUNTIME_ADMIN_PASSWORD: ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
     SANDBOX_PROCESSES: '1',
-    ...(process.env.REDIS_URL && server.name === 'external' ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...(process.env.REDIS_URL && server.name === 'external'
+      ? { REDIS_URL: process.env.REDIS_URL }
+      : {}),
     ...env,
   });
   const service = await startService(config, silentLogger);
@@ -63,7 +65,12 @@ async function wrap(r: Response): Promise<Response2> {
 
 /** An API client with a bearer token. */
 export function apiClient(base: string, token: string | null) {
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
     wrap(
       await fetch(base + path, {
         method,
@@ -73,12 +80,14 @@ export function apiClient(base: string, token: string | null) {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        body:
+          body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       }),
     );
   return {
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
-    post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body ?? {}, headers),
     put: (path: string, body?: unknown) => call('PUT', path, body ?? {}),
     delete: (path: string) => call('DELETE', path),
   };
@@ -111,7 +120,15 @@ export class BrowserClient {
     if (m) this.csrf = m[1]!;
   }
 
-  async request(method: string, path: string, opts: { form?: Record<string, string | string[]>; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<Response2> {
+  async request(
+    method: string,
+    path: string,
+    opts: {
+      form?: Record<string, string | string[]>;
+      headers?: Record<string, string>;
+      csrf?: boolean;
+    } = {},
+  ): Promise<Response2> {
     const headers: Record<string, string> = { cookie: this.cookieHeader(), ...opts.headers };
     let body: string | undefined;
     if (opts.form) {

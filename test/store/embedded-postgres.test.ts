@@ -28,13 +28,23 @@ describe('embedded PostgreSQL', () => {
 
   it('initialises, migrates, and keeps rows after a stop and a new start', async () => {
     const port = await freePort();
-    const first = await openDatabase({ databaseUrl: null, dataDir, embeddedPort: port, logger: silentLogger });
+    const first = await openDatabase({
+      databaseUrl: null,
+      dataDir,
+      embeddedPort: port,
+      logger: silentLogger,
+    });
     assert.equal(first.embedded, true);
     await migrate(first.pool);
     await first.pool.query("INSERT INTO tenants (slug, name) VALUES ('persisted', 'Persisted')");
     await first.close();
 
-    const second = await openDatabase({ databaseUrl: null, dataDir, embeddedPort: port, logger: silentLogger });
+    const second = await openDatabase({
+      databaseUrl: null,
+      dataDir,
+      embeddedPort: port,
+      logger: silentLogger,
+    });
     try {
       assert.deepEqual(await migrate(second.pool), [], 'nothing to migrate on the second start');
       const r = await second.pool.query("SELECT name FROM tenants WHERE slug = 'persisted'");
@@ -46,9 +56,16 @@ describe('embedded PostgreSQL', () => {
 
   it('refuses connections without the generated password', async () => {
     const port = await freePort();
-    const db = await openDatabase({ databaseUrl: null, dataDir, embeddedPort: port, logger: silentLogger });
+    const db = await openDatabase({
+      databaseUrl: null,
+      dataDir,
+      embeddedPort: port,
+      logger: silentLogger,
+    });
     try {
-      const c = new pg.Client({ connectionString: `postgres://postgres:wrong@127.0.0.1:${port}/jsruntime` });
+      const c = new pg.Client({
+        connectionString: `postgres://postgres:wrong@127.0.0.1:${port}/jsruntime`,
+      });
       await assert.rejects(c.connect(), /password authentication failed/);
       await c.end().catch(() => {});
     } finally {

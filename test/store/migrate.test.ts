@@ -21,8 +21,14 @@ for (const server of testServers()) {
         const results = await Promise.all(pools.map((p) => migrate(p)));
         const applied = results.flat();
         const expected = loadMigrations().map((m) => m.name);
-        assert.deepEqual([...applied].sort(), [...expected].sort(), 'each migration applied by exactly one node');
-        const rows = await pools[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+        assert.deepEqual(
+          [...applied].sort(),
+          [...expected].sort(),
+          'each migration applied by exactly one node',
+        );
+        const rows = await pools[0]!.query<{ version: number }>(
+          'SELECT version FROM schema_migrations ORDER BY version',
+        );
         assert.deepEqual(
           rows.rows.map((r) => r.version),
           loadMigrations().map((m) => m.version),
@@ -36,7 +42,13 @@ for (const server of testServers()) {
     it('rolls back a failing migration and reports which one', async () => {
       const pool = createPool(db.url, 1);
       try {
-        const bad = [{ version: 9999, name: '9999_broken', sql: 'CREATE TABLE ok_part (id int); SELECT no_such_function();' }];
+        const bad = [
+          {
+            version: 9999,
+            name: '9999_broken',
+            sql: 'CREATE TABLE ok_part (id int); SELECT no_such_function();',
+          },
+        ];
         await assert.rejects(migrate(pool, bad), /Migration 9999_broken failed/);
         const t = await pool.query("SELECT to_regclass('ok_part') AS t");
         assert.equal(t.rows[0].t, null, 'the partial migration was rolled back');

@@ -12,13 +12,31 @@ for (const server of testServers()) {
     let t: TestService;
     let api: ReturnType<typeof apiClient>;
 
-    const script = async (name: string, source: string, eventTypes: string[], status = 'active') => {
-      const r = await api.post('/api/v1/scripts', { name, type: 'event', eventTypes, status, source });
+    const script = async (
+      name: string,
+      source: string,
+      eventTypes: string[],
+      status = 'active',
+    ) => {
+      const r = await api.post('/api/v1/scripts', {
+        name,
+        type: 'event',
+        eventTypes,
+        status,
+        source,
+      });
       assert.equal(r.status, 201, r.text);
       return r.json().id as string;
     };
     const executions = async (scriptId: string) =>
-      (await api.get(`/api/v1/scripts/${scriptId}/executions?limit=100`)).json().data as Array<{ id: string; status: string; attempt: number; triggerData: Record<string, unknown>; createdAt: string; error: { code: string } | null }>;
+      (await api.get(`/api/v1/scripts/${scriptId}/executions?limit=100`)).json().data as Array<{
+        id: string;
+        status: string;
+        attempt: number;
+        triggerData: Record<string, unknown>;
+        createdAt: string;
+        error: { code: string } | null;
+      }>;
 
     before(async () => {
       t = await startTestService(server);
@@ -29,8 +47,13 @@ for (const server of testServers()) {
     });
 
     it('delivers a host event to every active subscriber exactly once', async () => {
-      const a = await script('Receiver A', 'return context.trigger.eventPayload.n * 2;', ['shop.order.paid']);
-      const b = await script('Receiver B', 'return context.trigger.eventType;', ['shop.order.paid', 'shop.order.refunded']);
+      const a = await script('Receiver A', 'return context.trigger.eventPayload.n * 2;', [
+        'shop.order.paid',
+      ]);
+      const b = await script('Receiver B', 'return context.trigger.eventType;', [
+        'shop.order.paid',
+        'shop.order.refunded',
+      ]);
       const paused = await script('Paused receiver', 'return 1;', ['shop.order.paid'], 'draft');
       const other = await script('Other type', 'return 1;', ['shop.order.shipped']);
       const r = await api.post('/api/v1/events', { type: 'shop.order.paid', payload: { n: 21 } });
@@ -44,7 +67,9 @@ for (const server of testServers()) {
       assert.equal(full.output, 42);
       assert.equal(full.triggerType, 'event');
       assert.equal(full.triggerData.eventId, r.json().eventId);
-      await waitFor('B ran', async () => (await executions(b)).some((e) => e.status === 'completed'));
+      await waitFor('B ran', async () =>
+        (await executions(b)).some((e) => e.status === 'completed'),
+      );
       assert.equal((await executions(b)).length, 1);
       assert.equal((await executions(paused)).length, 0, 'draft scripts do not receive events');
       assert.equal((await executions(other)).length, 0);
@@ -54,8 +79,14 @@ for (const server of testServers()) {
       const bad = await api.post('/api/v1/events', { type: 'NotAType', payload: {} });
       assert.equal(bad.status, 400);
       assert.ok(bad.json().error.fields.type);
-      assert.equal((await api.post('/api/v1/events', { type: 'jsruntime.script.created' })).status, 400);
-      const viewer = apiClient(t.base, (await api.post('/api/v1/tenants/default/tokens', { role: 'viewer' })).json().token);
+      assert.equal(
+        (await api.post('/api/v1/events', { type: 'jsruntime.script.created' })).status,
+        400,
+      );
+      const viewer = apiClient(
+        t.base,
+        (await api.post('/api/v1/tenants/default/tokens', { role: 'viewer' })).json().token,
+      );
       assert.equal((await viewer.post('/api/v1/events', { type: 'a.b.c' })).status, 403);
     });
 
@@ -66,7 +97,10 @@ for (const server of testServers()) {
         ['billing.invoice.created'],
       );
       const sent = Date.now();
-      await api.post('/api/v1/events', { type: 'billing.invoice.created', payload: { heal: true } });
+      await api.post('/api/v1/events', {
+        type: 'billing.invoice.created',
+        payload: { heal: true },
+      });
       const runs = await waitFor(
         'four failed attempts',
         async () => {
@@ -76,17 +110,37 @@ for (const server of testServers()) {
         { timeoutMs: 40_000, intervalMs: 200 },
       );
       const byAttempt = [...runs].sort((x, y) => x.attempt - y.attempt);
-      assert.deepEqual(byAttempt.map((e) => e.attempt), [1, 2, 3, 4]);
-      const gaps = byAttempt.slice(1).map((e, i) => new Date(e.createdAt).getTime() - new Date(byAttempt[i]!.createdAt).getTime());
+      assert.deepEqual(
+        byAttempt.map((e) => e.attempt),
+        [1, 2, 3, 4],
+      );
+      const gaps = byAttempt
+        .slice(1)
+        .map(
+          (e, i) => new Date(e.createdAt).getTime() - new Date(byAttempt[i]!.createdAt).getTime(),
+        );
       // Each retry is queued when the previous attempt fails, to run 2/4/8 s later.
-      const started = await Promise.all(byAttempt.map(async (e) => new Date((await api.get(`/api/v1/executions/${e.id}`)).json().startedAt).getTime()));
+      const started = await Promise.all(
+        byAttempt.map(async (e) =>
+          new Date((await api.get(`/api/v1/executions/${e.id}`)).json().startedAt).getTime(),
+        ),
+      );
       const delays = started.slice(1).map((s, i) => s - started[i]!);
       for (const [i, expected] of [2000, 4000, 8000].entries()) {
-        assert.ok(delays[i]! >= expected - 100 && delays[i]! < expected + 3000, `retry ${i + 1} after ${delays[i]} ms (gaps ${gaps})`);
+        assert.ok(
+          delays[i]! >= expected - 100 && delays[i]! < expected + 3000,
+          `retry ${i + 1} after ${delays[i]} ms (gaps ${gaps})`,
+        );
       }
       assert.ok(Date.now() - sent >= 14_000);
       const letters = await waitFor('dead letter', async () => {
-        const d = (await api.get('/api/v1/dead-letters')).json().data as Array<{ id: string; scriptId: string; attempts: number; lastError: { message: string }; eventType: string }>;
+        const d = (await api.get('/api/v1/dead-letters')).json().data as Array<{
+          id: string;
+          scriptId: string;
+          attempts: number;
+          lastError: { message: string };
+          eventType: string;
+        }>;
         return d.find((x) => x.scriptId === id) ? d : null;
       });
       const letter = letters.find((x) => x.scriptId === id)!;
@@ -108,7 +162,11 @@ for (const server of testServers()) {
     });
 
     it('refuses event chains deeper than 8 with EVENT_LOOP', async () => {
-      const id = await script('Ping pong', "await events.publish('loop.ping.sent', { depth: (context.trigger.eventPayload.depth ?? 0) + 1 });\nreturn 'sent';", ['loop.ping.sent']);
+      const id = await script(
+        'Ping pong',
+        "await events.publish('loop.ping.sent', { depth: (context.trigger.eventPayload.depth ?? 0) + 1 });\nreturn 'sent';",
+        ['loop.ping.sent'],
+      );
       await api.post('/api/v1/events', { type: 'loop.ping.sent', payload: {} });
       const refused = await waitFor('the loop guard', async () => {
         const rows = await executions(id);
@@ -116,15 +174,23 @@ for (const server of testServers()) {
       });
       assert.ok(refused);
       const ok = await waitFor('the eight allowed links', async () => {
-        const rows = (await executions(id)).filter((e) => e.attempt === 1 && e.status === 'completed');
+        const rows = (await executions(id)).filter(
+          (e) => e.attempt === 1 && e.status === 'completed',
+        );
         return rows.length >= 8 ? rows : null;
       });
       assert.equal(ok.length, 8, 'eight links of the chain ran, the ninth publish was refused');
     });
 
     it('publishes jsruntime.* service events to subscribed scripts', async () => {
-      const watcher = await script('Watcher', 'return context.trigger.eventPayload.name;', ['jsruntime.script.created']);
-      await api.post('/api/v1/scripts', { name: 'Watched script', type: 'oneoff', source: 'return 1;' });
+      const watcher = await script('Watcher', 'return context.trigger.eventPayload.name;', [
+        'jsruntime.script.created',
+      ]);
+      await api.post('/api/v1/scripts', {
+        name: 'Watched script',
+        type: 'oneoff',
+        source: 'return 1;',
+      });
       const seen: any = await waitFor('service event', async () => {
         const rows = await executions(watcher);
         const done = rows.find((e) => e.status === 'completed');

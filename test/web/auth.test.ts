@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bootstrap } from '../../src/auth/bootstrap.js';
 import { testServers } from '../helpers/databases.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, apiClient, BrowserClient, startTestService, type TestService } from '../helpers/service.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  ADMIN_TOKEN,
+  apiClient,
+  BrowserClient,
+  startTestService,
+  type TestService,
+} from '../helpers/service.js';
 
 for (const server of testServers()) {
   describe(`auth on ${server.name} PostgreSQL`, () => {
@@ -20,19 +28,28 @@ for (const server of testServers()) {
       assert.equal(t.service.bootstrap.createdAdmin?.email, ADMIN_EMAIL);
       assert.equal(t.service.bootstrap.createdAdmin?.fromEnv, true);
       assert.equal(t.service.bootstrap.tokenCreated, true);
-      const again = await bootstrap(t.service.database.pool, { adminPassword: null, adminToken: ADMIN_TOKEN });
+      const again = await bootstrap(t.service.database.pool, {
+        adminPassword: null,
+        adminToken: ADMIN_TOKEN,
+      });
       assert.equal(again.createdAdmin, null, 'a second start creates no admin');
       assert.equal(again.tokenCreated, false);
       const tenants = await apiClient(t.base, ADMIN_TOKEN).get('/api/v1/tenants');
       assert.equal(tenants.status, 200);
-      assert.deepEqual(tenants.json().data.map((x: { slug: string }) => x.slug), ['default']);
+      assert.deepEqual(
+        tenants.json().data.map((x: { slug: string }) => x.slug),
+        ['default'],
+      );
     });
 
     it('redirects /scripts to the login page without a session', async () => {
       const r = await fetch(`${t.base}/scripts`, { redirect: 'manual' });
       assert.equal(r.status, 302);
       assert.equal(r.headers.get('location'), '/login?next=%2Fscripts');
-      const htmx = await fetch(`${t.base}/scripts`, { redirect: 'manual', headers: { 'hx-request': 'true' } });
+      const htmx = await fetch(`${t.base}/scripts`, {
+        redirect: 'manual',
+        headers: { 'hx-request': 'true' },
+      });
       assert.equal(htmx.status, 401);
       assert.equal(htmx.headers.get('hx-redirect'), '/login?next=%2Fscripts');
     });
@@ -64,9 +81,16 @@ for (const server of testServers()) {
       try {
         const b = new BrowserClient(proxied.base);
         await b.get('/login');
-        const r = await b.post('/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, { 'x-forwarded-proto': 'https' });
+        const r = await b.post(
+          '/login',
+          { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+          { 'x-forwarded-proto': 'https' },
+        );
         assert.equal(r.status, 303);
-        assert.match(r.headers.getSetCookie().find((c) => c.startsWith('jsr_session='))!, /Secure/);
+        assert.match(
+          r.headers.getSetCookie().find((c) => c.startsWith('jsr_session='))!,
+          /Secure/,
+        );
       } finally {
         await proxied.stop();
       }
@@ -74,30 +98,50 @@ for (const server of testServers()) {
 
     it('rejects a login form without its CSRF token', async () => {
       const b = new BrowserClient(t.base);
-      const r = await b.request('POST', '/login', { form: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, csrf: false });
+      const r = await b.request('POST', '/login', {
+        form: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+        csrf: false,
+      });
       assert.equal(r.status, 403);
-      assert.equal(r.headers.getSetCookie().some((c) => c.startsWith('jsr_session=')), false);
+      assert.equal(
+        r.headers.getSetCookie().some((c) => c.startsWith('jsr_session=')),
+        false,
+      );
     });
 
     it('requires the CSRF token on state-changing forms and HTMX requests', async () => {
       const b = new BrowserClient(t.base);
       await b.login(ADMIN_EMAIL, ADMIN_PASSWORD);
       await b.get('/tenants');
-      const missing = await b.request('POST', '/tenants', { form: { slug: 'csrf-missing' }, csrf: false });
+      const missing = await b.request('POST', '/tenants', {
+        form: { slug: 'csrf-missing' },
+        csrf: false,
+      });
       assert.equal(missing.status, 403);
       assert.match(missing.text, /expired or came from another site/);
-      const forged = await b.request('POST', '/tenants', { form: { slug: 'csrf-forged', _csrf: 'forged' } });
+      const forged = await b.request('POST', '/tenants', {
+        form: { slug: 'csrf-forged', _csrf: 'forged' },
+      });
       assert.equal(forged.status, 403);
-      const crossSite = await b.post('/tenants', { slug: 'csrf-cross' }, { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' });
+      const crossSite = await b.post(
+        '/tenants',
+        { slug: 'csrf-cross' },
+        { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+      );
       assert.equal(crossSite.status, 403);
-      const htmxNoHeader = await b.request('POST', '/tenants', { form: { slug: 'csrf-htmx' }, csrf: false, headers: { 'hx-request': 'true' } });
+      const htmxNoHeader = await b.request('POST', '/tenants', {
+        form: { slug: 'csrf-htmx' },
+        csrf: false,
+        headers: { 'hx-request': 'true' },
+      });
       assert.equal(htmxNoHeader.status, 403);
       const ok = await b.post('/tenants', { slug: 'csrf-ok' });
       assert.equal(ok.status, 303);
       const list = await apiClient(t.base, ADMIN_TOKEN).get('/api/v1/tenants');
       const slugs = list.json().data.map((x: { slug: string }) => x.slug);
       assert.ok(slugs.includes('csrf-ok'));
-      for (const s of ['csrf-missing', 'csrf-forged', 'csrf-cross', 'csrf-htmx']) assert.ok(!slugs.includes(s), `${s} was not created`);
+      for (const s of ['csrf-missing', 'csrf-forged', 'csrf-cross', 'csrf-htmx'])
+        assert.ok(!slugs.includes(s), `${s} was not created`);
     });
 
     it('limits login attempts per account', async () => {
@@ -105,7 +149,8 @@ for (const server of testServers()) {
       let last = 0;
       for (let i = 0; i < 11; i++) {
         await b.get('/login');
-        last = (await b.post('/login', { email: 'nobody@example.com', password: 'wrong-password' })).status;
+        last = (await b.post('/login', { email: 'nobody@example.com', password: 'wrong-password' }))
+          .status;
         if (last === 429) break;
       }
       assert.equal(last, 429);
@@ -143,7 +188,10 @@ for (const server of testServers()) {
       const inDefault = await admin.post('/api/v1/scripts', script);
       assert.equal(inDefault.status, 201, inDefault.text);
 
-      const tok = await admin.post('/api/v1/tenants/acme/tokens', { role: 'developer', name: 'ci' });
+      const tok = await admin.post('/api/v1/tenants/acme/tokens', {
+        role: 'developer',
+        name: 'ci',
+      });
       assert.equal(tok.status, 201);
       const acme = apiClient(t.base, tok.json().token);
       const list = await acme.get('/api/v1/scripts');
@@ -154,20 +202,37 @@ for (const server of testServers()) {
       const mine = await acme.post('/api/v1/scripts', { ...script, name: 'acme-script' });
       assert.equal(mine.status, 201);
       const defaultList = await admin.get('/api/v1/scripts');
-      assert.deepEqual(defaultList.json().data.map((s: { name: string }) => s.name), ['default-only']);
+      assert.deepEqual(
+        defaultList.json().data.map((s: { name: string }) => s.name),
+        ['default-only'],
+      );
       const tenants = await acme.get('/api/v1/tenants');
       assert.equal(tenants.status, 403, 'a tenant token cannot list tenants');
     });
 
     it('gives a viewer 403 on create routes and the developer no delete', async () => {
       const admin = apiClient(t.base, ADMIN_TOKEN);
-      const viewer = apiClient(t.base, (await admin.post('/api/v1/tenants/default/tokens', { role: 'viewer' })).json().token);
-      const dev = apiClient(t.base, (await admin.post('/api/v1/tenants/default/tokens', { role: 'developer' })).json().token);
-      const r = await viewer.post('/api/v1/scripts', { name: 'viewer-made', source: 'return 1', type: 'oneoff' });
+      const viewer = apiClient(
+        t.base,
+        (await admin.post('/api/v1/tenants/default/tokens', { role: 'viewer' })).json().token,
+      );
+      const dev = apiClient(
+        t.base,
+        (await admin.post('/api/v1/tenants/default/tokens', { role: 'developer' })).json().token,
+      );
+      const r = await viewer.post('/api/v1/scripts', {
+        name: 'viewer-made',
+        source: 'return 1',
+        type: 'oneoff',
+      });
       assert.equal(r.status, 403);
       assert.equal(r.json().error.code, 'FORBIDDEN');
       assert.equal((await viewer.get('/api/v1/scripts')).status, 200);
-      const made = await dev.post('/api/v1/scripts', { name: 'dev-made', source: 'return 1', type: 'oneoff' });
+      const made = await dev.post('/api/v1/scripts', {
+        name: 'dev-made',
+        source: 'return 1',
+        type: 'oneoff',
+      });
       assert.equal(made.status, 201);
       assert.equal((await dev.delete(`/api/v1/scripts/${made.json().id}`)).status, 403);
       assert.equal((await admin.delete(`/api/v1/scripts/${made.json().id}`)).status, 204);

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testServers } from '../helpers/databases.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, apiClient, BrowserClient, startTestService, type TestService } from '../helpers/service.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  ADMIN_TOKEN,
+  apiClient,
+  BrowserClient,
+  startTestService,
+  type TestService,
+} from '../helpers/service.js';
 import { waitFor } from '../helpers/wait.js';
 
 for (const server of testServers()) {
@@ -31,7 +39,11 @@ for (const server of testServers()) {
     });
 
     it('queues an API run, returns it pending at once, and records the result', async () => {
-      const id = await create({ name: 'Queued', source: "sdk.log.info('hello', { a: 1 });\nconsole.warn('careful');\nreturn { sum: context.input.a + context.input.b };" });
+      const id = await create({
+        name: 'Queued',
+        source:
+          "sdk.log.info('hello', { a: 1 });\nconsole.warn('careful');\nreturn { sum: context.input.a + context.input.b };",
+      });
       const r = await api.post(`/api/v1/scripts/${id}/executions`, { input: { a: 2, b: 3 } });
       assert.equal(r.status, 202);
       assert.equal(r.json().status, 'pending');
@@ -40,7 +52,13 @@ for (const server of testServers()) {
       assert.deepEqual(e.output, { sum: 5 });
       assert.equal(e.triggerType, 'api');
       assert.equal(e.scriptVersion, 1);
-      assert.deepEqual(e.logs.map((l: { level: string; message: string }) => [l.level, l.message]), [['info', 'hello'], ['warn', 'careful']]);
+      assert.deepEqual(
+        e.logs.map((l: { level: string; message: string }) => [l.level, l.message]),
+        [
+          ['info', 'hello'],
+          ['warn', 'careful'],
+        ],
+      );
       assert.deepEqual(e.logs[0].metadata, { a: 1 });
       assert.ok(e.metrics.durationMs >= 0);
       assert.equal(typeof e.metrics.cpuMs, 'number');
@@ -49,7 +67,10 @@ for (const server of testServers()) {
 
     it('runs with wait=true and returns the finished execution', async () => {
       const id = await create({ name: 'Waited', source: 'return context.input.x * 2;' });
-      const r = await api.post(`/api/v1/scripts/${id}/executions`, { input: { x: 21 }, wait: true });
+      const r = await api.post(`/api/v1/scripts/${id}/executions`, {
+        input: { x: 21 },
+        wait: true,
+      });
       assert.equal(r.status, 201);
       assert.equal(r.json().status, 'completed');
       assert.equal(r.json().output, 42);
@@ -67,53 +88,90 @@ return { row, cached: await sdk.cache.get('k'), n: await sdk.cache.increment('n'
       assert.equal(r.json().status, 'completed', JSON.stringify(r.json().error));
       assert.deepEqual(r.json().output, { row: { name: 'Ada' }, cached: { v: 'Ada' }, n: 2 });
       assert.equal(r.json().metrics.dbQueryCount, 2);
-      const blocked = await create({ name: 'Bad SQL', source: "return await sdk.db.query(\"SELECT * FROM clients WHERE name = 'x'\");" });
+      const blocked = await create({
+        name: 'Bad SQL',
+        source: 'return await sdk.db.query("SELECT * FROM clients WHERE name = \'x\'");',
+      });
       const b = await api.post(`/api/v1/scripts/${blocked}/executions`, { wait: true });
       assert.equal(b.json().status, 'failed');
       assert.equal(b.json().error.code, 'SQL_INJECTION');
     });
 
     it('records errors with the line and column of the script (TypeScript mapped back)', async () => {
-      const js = await create({ name: 'Throws JS', source: "const a = 1;\nconst b = 2;\nthrow new Error('third line');" });
+      const js = await create({
+        name: 'Throws JS',
+        source: "const a = 1;\nconst b = 2;\nthrow new Error('third line');",
+      });
       const e = (await api.post(`/api/v1/scripts/${js}/executions`, { wait: true })).json();
       assert.equal(e.status, 'failed');
-      assert.deepEqual([e.error.code, e.error.message, e.error.line], ['SCRIPT_ERROR', 'third line', 3]);
+      assert.deepEqual(
+        [e.error.code, e.error.message, e.error.line],
+        ['SCRIPT_ERROR', 'third line', 3],
+      );
       const ts = await create({
         name: 'Throws TS',
         language: 'typescript',
-        source: "interface Order { id: number }\nconst o: Order = { id: 1 };\n\nfunction fail(x: Order): never {\n  throw new Error('in ts ' + x.id);\n}\nfail(o);",
+        source:
+          "interface Order { id: number }\nconst o: Order = { id: 1 };\n\nfunction fail(x: Order): never {\n  throw new Error('in ts ' + x.id);\n}\nfail(o);",
       });
       const t2 = (await api.post(`/api/v1/scripts/${ts}/executions`, { wait: true })).json();
       assert.equal(t2.error.message, 'in ts 1');
       assert.equal(t2.error.line, 5);
       assert.equal(t2.error.column, 9);
-      assert.doesNotMatch(JSON.stringify(t2.error), /node_modules|\/work\/|at async/, 'no host details leak');
+      assert.doesNotMatch(
+        JSON.stringify(t2.error),
+        /node_modules|\/work\/|at async/,
+        'no host details leak',
+      );
     });
 
     it('fails a script over its time limit with status timeout', async () => {
-      const id = await create({ name: 'Too slow', limits: { maxExecutionTimeMs: 1000 }, source: 'await null;\nwhile (true) {}' });
+      const id = await create({
+        name: 'Too slow',
+        limits: { maxExecutionTimeMs: 1000 },
+        source: 'await null;\nwhile (true) {}',
+      });
       const e = (await api.post(`/api/v1/scripts/${id}/executions`, { wait: true })).json();
       assert.equal(e.status, 'timeout');
       assert.equal(e.error.code, 'TIMEOUT');
     });
 
     it('cancels a running execution and retries a failed one', async () => {
-      const id = await create({ name: 'Long runner', limits: { maxExecutionTimeMs: 60000 }, source: 'await null;\nwhile (true) {}' });
+      const id = await create({
+        name: 'Long runner',
+        limits: { maxExecutionTimeMs: 60000 },
+        source: 'await null;\nwhile (true) {}',
+      });
       const queued = (await api.post(`/api/v1/scripts/${id}/executions`, {})).json();
-      await waitFor('running', async () => (await api.get(`/api/v1/executions/${queued.id}`)).json().status === 'running');
+      await waitFor(
+        'running',
+        async () => (await api.get(`/api/v1/executions/${queued.id}`)).json().status === 'running',
+      );
       const c = await api.post(`/api/v1/executions/${queued.id}/cancel`);
       assert.equal(c.status, 200);
       assert.equal(c.json().status, 'cancelled');
       const e = await finished(queued.id);
       assert.equal(e.status, 'cancelled');
-      assert.equal((await api.post(`/api/v1/executions/${queued.id}/cancel`)).status, 409, 'already cancelled');
+      assert.equal(
+        (await api.post(`/api/v1/executions/${queued.id}/cancel`)).status,
+        409,
+        'already cancelled',
+      );
       // The sandbox is free again: a normal run works.
       const ok = await create({ name: 'After cancel', source: 'return 7;' });
-      assert.equal((await api.post(`/api/v1/scripts/${ok}/executions`, { wait: true })).json().output, 7);
+      assert.equal(
+        (await api.post(`/api/v1/scripts/${ok}/executions`, { wait: true })).json().output,
+        7,
+      );
     });
 
     it('invokes an active embedded script by name and refuses the others', async () => {
-      await create({ name: 'Price calc', type: 'embedded', status: 'active', source: 'return { total: context.input.qty * 10 };' });
+      await create({
+        name: 'Price calc',
+        type: 'embedded',
+        status: 'active',
+        source: 'return { total: context.input.qty * 10 };',
+      });
       const r = await api.post('/api/v1/scripts/Price%20calc/invoke', { input: { qty: 3 } });
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(r.json().output, { total: 30 });
@@ -123,7 +181,12 @@ return { row, cached: await sdk.cache.get('k'), n: await sdk.cache.increment('n'
       await create({ name: 'Not embedded', type: 'oneoff', source: 'return 1;' });
       assert.equal((await api.post('/api/v1/scripts/Not%20embedded/invoke', {})).status, 400);
       assert.equal((await api.post('/api/v1/scripts/Missing/invoke', {})).status, 404);
-      await create({ name: 'Failing calc', type: 'embedded', status: 'active', source: "throw new Error('nope');" });
+      await create({
+        name: 'Failing calc',
+        type: 'embedded',
+        status: 'active',
+        source: "throw new Error('nope');",
+      });
       const failed = await api.post('/api/v1/scripts/Failing%20calc/invoke', {});
       assert.equal(failed.status, 500);
       assert.ok(failed.json().error.executionId);
@@ -151,7 +214,11 @@ return { row, cached: await sdk.cache.get('k'), n: await sdk.cache.increment('n'
       const bad = await b.htmx('POST', `/scripts/${id}/execute`, { Input: '{not json' });
       assert.equal(bad.status, 400);
       assert.match(bad.text, /Input is not valid JSON/);
-      const slow = await create({ name: 'UI slow runner', limits: { maxExecutionTimeMs: 60000 }, source: 'await null;\nwhile (true) {}' });
+      const slow = await create({
+        name: 'UI slow runner',
+        limits: { maxExecutionTimeMs: 60000 },
+        source: 'await null;\nwhile (true) {}',
+      });
       const slowRow = await b.htmx('POST', `/scripts/${slow}/execute`, {});
       const slowId = /execution-([0-9a-f-]{36})/.exec(slowRow.text)![1]!;
       const polling = await b.htmx('GET', `/scripts/${slow}/executions`);

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTenant, createUser } from '../../src/auth/accounts.js';
 import { testServers } from '../helpers/databases.js';
-import { ADMIN_TOKEN, apiClient, BrowserClient, startTestService, type TestService } from '../helpers/service.js';
+import {
+  ADMIN_TOKEN,
+  apiClient,
+  BrowserClient,
+  startTestService,
+  type TestService,
+} from '../helpers/service.js';
 
 type Role = 'viewer' | 'developer' | 'admin' | 'other';
 const PASSWORD = 'role-test-password';
@@ -36,33 +42,92 @@ for (const server of testServers()) {
         ['other', other.id, 'admin'],
       ];
       for (const [key, tenantId, role] of users) {
-        await createUser(pool, { tenantId, email: `${key}@example.com`, role, password: PASSWORD }, null);
+        await createUser(
+          pool,
+          { tenantId, email: `${key}@example.com`, role, password: PASSWORD },
+          null,
+        );
         const b = new BrowserClient(t.base);
         const r = await b.login(`${key}@example.com`, PASSWORD);
         assert.equal(r.status, 303);
         clients[key] = b;
       }
       const api = apiClient(t.base, ADMIN_TOKEN);
-      const s = await api.post('/api/v1/scripts', { name: 'Shared script', source: 'return 1;', type: 'oneoff' });
+      const s = await api.post('/api/v1/scripts', {
+        name: 'Shared script',
+        source: 'return 1;',
+        type: 'oneoff',
+      });
       scriptId = s.json().id;
-      assert.equal((await api.put(`/api/v1/scripts/${scriptId}`, { source: 'return 2;' })).json().version, 2);
+      assert.equal(
+        (await api.put(`/api/v1/scripts/${scriptId}`, { source: 'return 2;' })).json().version,
+        2,
+      );
     });
     after(async () => {
       await t.stop();
     });
 
-    const expectations: Array<{ label: string; run: (b: BrowserClient) => Promise<{ status: number }>; want: Record<Role, number> }> = [
-      { label: 'GET /scripts', run: (b) => b.get('/scripts'), want: { viewer: 200, developer: 200, admin: 200, other: 200 } },
-      { label: 'GET /scripts/new', run: (b) => b.get('/scripts/new'), want: { viewer: 403, developer: 200, admin: 200, other: 200 } },
-      { label: 'GET /scripts/:id', run: (b) => b.get(`/scripts/${scriptId}`), want: { viewer: 200, developer: 200, admin: 200, other: 404 } },
-      { label: 'GET /scripts/:id/edit', run: (b) => b.get(`/scripts/${scriptId}/edit`), want: { viewer: 403, developer: 200, admin: 200, other: 404 } },
-      { label: 'GET /scripts/:id/executions', run: (b) => b.get(`/scripts/${scriptId}/executions`), want: { viewer: 200, developer: 200, admin: 200, other: 404 } },
-      { label: 'GET /scripts/:id/versions', run: (b) => b.get(`/scripts/${scriptId}/versions`), want: { viewer: 200, developer: 200, admin: 200, other: 404 } },
-      { label: 'GET /scripts/:id/versions/1', run: (b) => b.get(`/scripts/${scriptId}/versions/1`), want: { viewer: 200, developer: 200, admin: 200, other: 404 } },
-      { label: 'PUT /scripts/:id', run: (b) => b.post(`/scripts/${scriptId}`, { _method: 'PUT', ...form('Shared script') }), want: { viewer: 403, developer: 303, admin: 303, other: 404 } },
-      { label: 'POST /scripts/:id/execute', run: (b) => b.post(`/scripts/${scriptId}/execute`, { Input: '{"a":1}' }), want: { viewer: 403, developer: 303, admin: 303, other: 404 } },
-      { label: 'GET /scripts/:id/diff', run: (b) => b.get(`/scripts/${scriptId}/diff?from=1&to=2`), want: { viewer: 200, developer: 200, admin: 200, other: 404 } },
-      { label: 'POST /scripts/:id/versions/1/restore', run: (b) => b.post(`/scripts/${scriptId}/versions/1/restore`, {}), want: { viewer: 403, developer: 303, admin: 303, other: 404 } },
+    const expectations: Array<{
+      label: string;
+      run: (b: BrowserClient) => Promise<{ status: number }>;
+      want: Record<Role, number>;
+    }> = [
+      {
+        label: 'GET /scripts',
+        run: (b) => b.get('/scripts'),
+        want: { viewer: 200, developer: 200, admin: 200, other: 200 },
+      },
+      {
+        label: 'GET /scripts/new',
+        run: (b) => b.get('/scripts/new'),
+        want: { viewer: 403, developer: 200, admin: 200, other: 200 },
+      },
+      {
+        label: 'GET /scripts/:id',
+        run: (b) => b.get(`/scripts/${scriptId}`),
+        want: { viewer: 200, developer: 200, admin: 200, other: 404 },
+      },
+      {
+        label: 'GET /scripts/:id/edit',
+        run: (b) => b.get(`/scripts/${scriptId}/edit`),
+        want: { viewer: 403, developer: 200, admin: 200, other: 404 },
+      },
+      {
+        label: 'GET /scripts/:id/executions',
+        run: (b) => b.get(`/scripts/${scriptId}/executions`),
+        want: { viewer: 200, developer: 200, admin: 200, other: 404 },
+      },
+      {
+        label: 'GET /scripts/:id/versions',
+        run: (b) => b.get(`/scripts/${scriptId}/versions`),
+        want: { viewer: 200, developer: 200, admin: 200, other: 404 },
+      },
+      {
+        label: 'GET /scripts/:id/versions/1',
+        run: (b) => b.get(`/scripts/${scriptId}/versions/1`),
+        want: { viewer: 200, developer: 200, admin: 200, other: 404 },
+      },
+      {
+        label: 'PUT /scripts/:id',
+        run: (b) => b.post(`/scripts/${scriptId}`, { _method: 'PUT', ...form('Shared script') }),
+        want: { viewer: 403, developer: 303, admin: 303, other: 404 },
+      },
+      {
+        label: 'POST /scripts/:id/execute',
+        run: (b) => b.post(`/scripts/${scriptId}/execute`, { Input: '{"a":1}' }),
+        want: { viewer: 403, developer: 303, admin: 303, other: 404 },
+      },
+      {
+        label: 'GET /scripts/:id/diff',
+        run: (b) => b.get(`/scripts/${scriptId}/diff?from=1&to=2`),
+        want: { viewer: 200, developer: 200, admin: 200, other: 404 },
+      },
+      {
+        label: 'POST /scripts/:id/versions/1/restore',
+        run: (b) => b.post(`/scripts/${scriptId}/versions/1/restore`, {}),
+        want: { viewer: 403, developer: 303, admin: 303, other: 404 },
+      },
     ];
 
     for (const role of ['viewer', 'developer', 'admin', 'other'] as Role[]) {
@@ -86,7 +151,10 @@ for (const server of testServers()) {
     });
 
     it('re-renders the form with 400 and the input kept, and 409 on a duplicate name', async () => {
-      const bad = await clients.admin.post('/scripts', { ...form('ab'), Description: 'kept description' });
+      const bad = await clients.admin.post('/scripts', {
+        ...form('ab'),
+        Description: 'kept description',
+      });
       assert.equal(bad.status, 400);
       assert.match(bad.text, /Name must be at least 3 characters/);
       assert.match(bad.text, /kept description/);
@@ -102,10 +170,25 @@ for (const server of testServers()) {
 
     it('deletes only as admin; other tenants get 404; HTMX gets an empty fragment', async () => {
       const api = apiClient(t.base, ADMIN_TOKEN);
-      const victim = (await api.post('/api/v1/scripts', { name: 'Delete me', source: 'return 1;', type: 'oneoff' })).json().id;
-      assert.equal((await clients.viewer.post(`/scripts/${victim}`, { _method: 'DELETE' })).status, 403);
-      assert.equal((await clients.developer.post(`/scripts/${victim}`, { _method: 'DELETE' })).status, 403);
-      assert.equal((await clients.other.post(`/scripts/${victim}`, { _method: 'DELETE' })).status, 404);
+      const victim = (
+        await api.post('/api/v1/scripts', {
+          name: 'Delete me',
+          source: 'return 1;',
+          type: 'oneoff',
+        })
+      ).json().id;
+      assert.equal(
+        (await clients.viewer.post(`/scripts/${victim}`, { _method: 'DELETE' })).status,
+        403,
+      );
+      assert.equal(
+        (await clients.developer.post(`/scripts/${victim}`, { _method: 'DELETE' })).status,
+        403,
+      );
+      assert.equal(
+        (await clients.other.post(`/scripts/${victim}`, { _method: 'DELETE' })).status,
+        404,
+      );
       const del = await clients.admin.htmx('DELETE', `/scripts/${victim}`);
       assert.equal(del.status, 200);
       assert.equal(del.text, '');
@@ -140,9 +223,15 @@ for (const server of testServers()) {
 
     it('saving a new version says so in a toast', async () => {
       const edit = await clients.admin.get(`/scripts/${scriptId}/edit`);
-      const current = Number(/Saving will create version <strong>(\d+)<\/strong>/.exec(edit.text)?.[1]);
+      const current = Number(
+        /Saving will create version <strong>(\d+)<\/strong>/.exec(edit.text)?.[1],
+      );
       assert.ok(current > 1);
-      const r = await clients.admin.post(`/scripts/${scriptId}`, { _method: 'PUT', ...form('Shared script'), ChangeNote: 'toast test' });
+      const r = await clients.admin.post(`/scripts/${scriptId}`, {
+        _method: 'PUT',
+        ...form('Shared script'),
+        ChangeNote: 'toast test',
+      });
       assert.equal(r.status, 303);
       const page = await clients.admin.get(r.headers.get('location')!);
       assert.match(page.text, new RegExp(`Script updated\\. Version ${current} created\\.`));

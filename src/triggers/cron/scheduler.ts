@@ -24,7 +24,10 @@ interface DueRow {
 }
 
 /** Claims and enqueues one batch of due schedules; returns how many ticks it handled. */
-export async function runDueSchedules(pool: pg.Pool, opts: { now?: Date; metrics?: Metrics; logger?: Logger } = {}): Promise<number> {
+export async function runDueSchedules(
+  pool: pg.Pool,
+  opts: { now?: Date; metrics?: Metrics; logger?: Logger } = {},
+): Promise<number> {
   return withTransaction(pool, async (db) => {
     const now = opts.now ?? new Date();
     const due = await db.query<DueRow>(
@@ -47,7 +50,10 @@ export async function runDueSchedules(pool: pg.Pool, opts: { now?: Date; metrics
       if (row.busy) {
         updates.push({ id: row.scriptId, next, status: 'skipped', skipped: true });
         opts.metrics?.cronSkips.inc();
-        opts.logger?.info({ scriptId: row.scriptId, tick: row.nextRunAt }, 'cron tick skipped: previous run still going');
+        opts.logger?.info(
+          { scriptId: row.scriptId, tick: row.nextRunAt },
+          'cron tick skipped: previous run still going',
+        );
         continue;
       }
       const id = randomUUID();
@@ -57,7 +63,11 @@ export async function runDueSchedules(pool: pg.Pool, opts: { now?: Date; metrics
         scriptId: row.scriptId,
         scriptVersion: row.version,
         triggerType: 'cron',
-        triggerData: { cronExpression: row.cronExpression, timezone: row.timezone, scheduledAt: row.nextRunAt },
+        triggerData: {
+          cronExpression: row.cronExpression,
+          timezone: row.timezone,
+          scheduledAt: row.nextRunAt,
+        },
         input: {},
         userId: null,
       });
@@ -73,26 +83,47 @@ export async function runDueSchedules(pool: pg.Pool, opts: { now?: Date; metrics
               last_skipped_at = CASE WHEN u.skipped THEN $2 ELSE j.last_skipped_at END
          FROM unnest($1::uuid[], $3::timestamptz[], $4::text[], $5::boolean[]) AS u(id, next, status, skipped)
         WHERE j.script_id = u.id`,
-      [updates.map((u) => u.id), now, updates.map((u) => u.next), updates.map((u) => u.status), updates.map((u) => u.skipped)],
+      [
+        updates.map((u) => u.id),
+        now,
+        updates.map((u) => u.next),
+        updates.map((u) => u.status),
+        updates.map((u) => u.skipped),
+      ],
     );
     return due.rows.length;
   });
 }
 
 /** Records how a cron execution ended on its schedule row (shown on the script page). */
-export async function recordCronResult(pool: pg.Pool, scriptId: string, status: string): Promise<void> {
-  await pool.query('UPDATE script_scheduled_jobs SET last_run_status = $2 WHERE script_id = $1', [scriptId, status]);
+export async function recordCronResult(
+  pool: pg.Pool,
+  scriptId: string,
+  status: string,
+): Promise<void> {
+  await pool.query('UPDATE script_scheduled_jobs SET last_run_status = $2 WHERE script_id = $1', [
+    scriptId,
+    status,
+  ]);
 }
 
 /** Polls for due schedules every second (ticks are minute-granular; SPEC allows a minute). */
-export function startCronScheduler(deps: { pool: pg.Pool; logger: Logger; metrics: Metrics; intervalMs?: number }) {
+export function startCronScheduler(deps: {
+  pool: pg.Pool;
+  logger: Logger;
+  metrics: Metrics;
+  intervalMs?: number;
+}) {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
       // Drain every due batch (5,000 scripts due in the same minute are several batches).
-      while (!stopped && (await runDueSchedules(deps.pool, { metrics: deps.metrics, logger: deps.logger })) >= BATCH) {
+      while (
+        !stopped &&
+        (await runDueSchedules(deps.pool, { metrics: deps.metrics, logger: deps.logger })) >= BATCH
+      ) {
         /* next batch */
       }
     } catch (err) {

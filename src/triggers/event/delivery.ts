@@ -10,7 +10,13 @@ import type { StoredEvent } from '../../store/events.js';
 
 export function eventTrigger(e: StoredEvent) {
   return {
-    trigger: { type: 'event' as const, eventType: e.type, eventPayload: e.payload, httpRequest: null, cronExpression: null },
+    trigger: {
+      type: 'event' as const,
+      eventType: e.type,
+      eventPayload: e.payload,
+      httpRequest: null,
+      cronExpression: null,
+    },
     triggerData: {
       eventId: e.id,
       eventType: e.type,

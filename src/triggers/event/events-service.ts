@@ -7,7 +7,13 @@ import { isValidEventType } from '../../domain/event-type.js';
 import { can, type Permission } from '../../domain/permissions.js';
 import { addJobs } from '../../dispatch/queue.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
-import { deleteDeadLetter, findDeadLetter, listDeadLetters, markReplayed, type DeadLetter } from '../../store/dead-letters.js';
+import {
+  deleteDeadLetter,
+  findDeadLetter,
+  listDeadLetters,
+  markReplayed,
+  type DeadLetter,
+} from '../../store/dead-letters.js';
 import type { StoredEvent } from '../../store/events.js';
 import { insertPendingExecution, type ExecutionRow } from '../../store/executions.js';
 import { withTransaction } from '../../store/queryable.js';
@@ -34,7 +40,9 @@ export function createEventsService(deps: { pool: pg.Pool; publisher: EventPubli
       }
       const payload = body.payload ?? {};
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-        throw new AppError('VALIDATION_ERROR', 'Payload must be a JSON object', { fields: { payload: 'Payload must be a JSON object' } });
+        throw new AppError('VALIDATION_ERROR', 'Payload must be a JSON object', {
+          fields: { payload: 'Payload must be a JSON object' },
+        });
       }
       if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
         throw new AppError('PAYLOAD_TOO_LARGE', 'Payload must not exceed 256 KB');
@@ -44,7 +52,10 @@ export function createEventsService(deps: { pool: pg.Pool; publisher: EventPubli
 
     async list(p: Principal, page: { page: number; limit: number }): Promise<DeadLetter[]> {
       requirePermission(p, 'scripts.read');
-      return listDeadLetters(deps.pool, p.tenantId, { limit: page.limit, offset: (page.page - 1) * page.limit });
+      return listDeadLetters(deps.pool, p.tenantId, {
+        limit: page.limit,
+        offset: (page.page - 1) * page.limit,
+      });
     },
 
     async get(p: Principal, id: string): Promise<DeadLetter> {
@@ -60,14 +71,22 @@ export function createEventsService(deps: { pool: pg.Pool; publisher: EventPubli
       return withTransaction(deps.pool, async (db) => {
         const d = await findDeadLetter(db, p.tenantId, id);
         if (!d) throw notFound('Dead letter');
-        const s = await db.query<{ version: number }>('SELECT version FROM scripts WHERE id = $1', [d.scriptId]);
+        const s = await db.query<{ version: number }>('SELECT version FROM scripts WHERE id = $1', [
+          d.scriptId,
+        ]);
         const row = await insertPendingExecution(db, {
           id: randomUUID(),
           tenantId: d.tenantId,
           scriptId: d.scriptId,
           scriptVersion: s.rows[0]!.version,
           triggerType: 'event',
-          triggerData: { eventId: d.eventId, eventType: d.eventType, payload: d.payload, chainDepth: d.chainDepth, replayOf: d.id },
+          triggerData: {
+            eventId: d.eventId,
+            eventType: d.eventType,
+            payload: d.payload,
+            chainDepth: d.chainDepth,
+            replayOf: d.id,
+          },
           input: d.payload ?? {},
           userId: p.userId,
         });

@@ -32,7 +32,13 @@ export function createEventPublisher(deps: { pool: pg.Pool; logger: Logger }) {
   /** Stores the event and queues its delivery inside the caller's transaction. */
   async function publishIn(db: Queryable, event: NewEvent): Promise<StoredEvent> {
     const stored = await insertEvent(db, event);
-    await addJobs(db, [{ task: 'deliver_event', payload: { eventId: stored.id, tenantId: stored.tenantId }, maxAttempts: 25 }]);
+    await addJobs(db, [
+      {
+        task: 'deliver_event',
+        payload: { eventId: stored.id, tenantId: stored.tenantId },
+        maxAttempts: 25,
+      },
+    ]);
     return stored;
   }
 
@@ -46,7 +52,9 @@ export function createEventPublisher(deps: { pool: pg.Pool; logger: Logger }) {
     async emit(tenantId: string, type: string, payload: Record<string, unknown>): Promise<void> {
       try {
         if (!(await hasSubscribers(tenantId, type))) return;
-        await withTransaction(deps.pool, (db) => publishIn(db, { tenantId, type, payload, source: 'service' }));
+        await withTransaction(deps.pool, (db) =>
+          publishIn(db, { tenantId, type, payload, source: 'service' }),
+        );
       } catch (err) {
         deps.logger.warn({ err, type }, 'could not publish service event');
       }

@@ -24,11 +24,18 @@ export interface FailedEventRun {
 }
 
 /** Queues the next attempt, or writes the dead letter after the last one. */
-export async function afterEventFailure(db: Queryable, run: FailedEventRun, now = Date.now()): Promise<'retried' | 'dead-letter'> {
+export async function afterEventFailure(
+  db: Queryable,
+  run: FailedEventRun,
+  now = Date.now(),
+): Promise<'retried' | 'dead-letter'> {
   if (run.attempt < MAX_ATTEMPTS) {
     const id = randomUUID();
     // Retries run the script's current version: a fix saved meanwhile gets its chance.
-    const current = await db.query<{ version: number }>('SELECT version FROM scripts WHERE id = $1', [run.scriptId]);
+    const current = await db.query<{ version: number }>(
+      'SELECT version FROM scripts WHERE id = $1',
+      [run.scriptId],
+    );
     await insertPendingExecution(db, {
       id,
       tenantId: run.tenantId,
@@ -40,7 +47,13 @@ export async function afterEventFailure(db: Queryable, run: FailedEventRun, now 
       userId: null,
       attempt: run.attempt + 1,
     });
-    await addJobs(db, [{ task: 'run_execution', payload: { executionId: id }, runAt: new Date(now + retryDelayMs(run.attempt)) }]);
+    await addJobs(db, [
+      {
+        task: 'run_execution',
+        payload: { executionId: id },
+        runAt: new Date(now + retryDelayMs(run.attempt)),
+      },
+    ]);
     return 'retried';
   }
   await db.query(

@@ -28,16 +28,26 @@ interface EndpointRow {
   auth: 'token' | 'public';
 }
 
-function hookError(c: Context, status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+function hookError(
+  c: Context,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
   return c.json({ error: { code, message, ...extra } }, status as 400);
 }
 
-async function readBody(c: Context): Promise<{ ok: true; body: unknown } | { ok: false; status: number; message: string }> {
+async function readBody(
+  c: Context,
+): Promise<{ ok: true; body: unknown } | { ok: false; status: number; message: string }> {
   const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_HOOK_BODY_BYTES) return { ok: false, status: 413, message: 'Request body must not exceed 1 MB' };
+  if (declared > MAX_HOOK_BODY_BYTES)
+    return { ok: false, status: 413, message: 'Request body must not exceed 1 MB' };
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return { ok: true, body: null };
   const buf = Buffer.from(await c.req.arrayBuffer());
-  if (buf.length > MAX_HOOK_BODY_BYTES) return { ok: false, status: 413, message: 'Request body must not exceed 1 MB' };
+  if (buf.length > MAX_HOOK_BODY_BYTES)
+    return { ok: false, status: 413, message: 'Request body must not exceed 1 MB' };
   if (buf.length === 0) return { ok: true, body: null };
   const type = c.req.header('content-type') ?? '';
   const text = buf.toString('utf8');
@@ -84,25 +94,41 @@ export function hookRoutes(deps: {
     if (!match) {
       if (matches.length > 0) {
         c.header('Allow', [...new Set(matches.flatMap((m) => m.e.methods))].join(', '));
-        return hookError(c, 405, 'METHOD_NOT_ALLOWED', `Method ${c.req.method} is not allowed for this endpoint`);
+        return hookError(
+          c,
+          405,
+          'METHOD_NOT_ALLOWED',
+          `Method ${c.req.method} is not allowed for this endpoint`,
+        );
       }
       return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');
     }
     if (match.e.auth === 'token') {
       const p = c.get('principal');
       if (!p || p.tenantId !== tenant.id || !can(p.role, 'scripts.execute')) {
-        return hookError(c, 401, 'UNAUTHORIZED', 'This endpoint needs a token of its tenant with scripts.execute');
+        return hookError(
+          c,
+          401,
+          'UNAUTHORIZED',
+          'This endpoint needs a token of its tenant with scripts.execute',
+        );
       }
     }
     const body = await readBody(c);
     if (!body.ok) {
       // The unread rest of an oversized body must not be taken for the next request.
       if (body.status === 413) c.header('Connection', 'close');
-      return hookError(c, body.status, body.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', body.message);
+      return hookError(
+        c,
+        body.status,
+        body.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+        body.message,
+      );
     }
 
     const script = await findScript(deps.pool, tenant.id, match.e.scriptId);
-    if (!script || script.status !== 'active') return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');
+    if (!script || script.status !== 'active')
+      return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');
     const rate = await deps.rateLimiter.consume(`hook:${script.id}`, deps.requestsPerMinute);
     if (!rate.allowed) {
       deps.metrics.rateLimitHits.inc({ limit: 'hook' });
@@ -120,27 +146,58 @@ export function hookRoutes(deps: {
     c.req.raw.headers.forEach((v, k) => {
       if (!HIDDEN_HEADERS.has(k)) headers[k] = v;
     });
-    const httpRequest: HttpRequestInfo = { method: c.req.method, path, params: match.params, headers, query, body: body.body };
+    const httpRequest: HttpRequestInfo = {
+      method: c.req.method,
+      path,
+      params: match.params,
+      headers,
+      query,
+      body: body.body,
+    };
     const target = targetFromScript(script);
     deps.targets.remember(target);
     const p = c.get('principal');
     const answer = await deps.executor.execute(target, {
-      trigger: { type: 'http', eventType: null, eventPayload: null, httpRequest, cronExpression: null },
-      triggerData: { httpRequest: { method: httpRequest.method, path, params: match.params, query, headers } },
-      input: body.body !== null && typeof body.body === 'object' && !Array.isArray(body.body) ? body.body : {},
+      trigger: {
+        type: 'http',
+        eventType: null,
+        eventPayload: null,
+        httpRequest,
+        cronExpression: null,
+      },
+      triggerData: {
+        httpRequest: { method: httpRequest.method, path, params: match.params, query, headers },
+      },
+      input:
+        body.body !== null && typeof body.body === 'object' && !Array.isArray(body.body)
+          ? body.body
+          : {},
       userId: p?.tenantId === tenant.id ? p.userId : null,
     });
     if (!answer.ran) {
       deps.metrics.rateLimitHits.inc({ limit: 'concurrency' });
       c.header('Retry-After', '1');
-      return hookError(c, 429, 'CONCURRENCY_LIMIT', 'Too many concurrent executions; retry shortly');
+      return hookError(
+        c,
+        429,
+        'CONCURRENCY_LIMIT',
+        'Too many concurrent executions; retry shortly',
+      );
     }
     const r = answer.result;
     if (r.status === 'timeout') {
-      return hookError(c, 504, 'TIMEOUT', r.error?.message ?? 'The script did not finish in time', { executionId: r.id });
+      return hookError(c, 504, 'TIMEOUT', r.error?.message ?? 'The script did not finish in time', {
+        executionId: r.id,
+      });
     }
     if (r.status !== 'completed') {
-      return hookError(c, 500, r.error?.code ?? 'EXECUTION_FAILED', r.error?.message ?? 'The script failed', { executionId: r.id });
+      return hookError(
+        c,
+        500,
+        r.error?.code ?? 'EXECUTION_FAILED',
+        r.error?.message ?? 'The script failed',
+        { executionId: r.id },
+      );
     }
     const mapped = mapResponse(r.output);
     for (const [k, v] of Object.entries(mapped.headers)) c.header(k, v);
@@ -150,4 +207,3 @@ export function hookRoutes(deps: {
 
   return app;
 }
-

@@ -8,22 +8,41 @@ export interface MappedResponse {
 
 const RESPONSE_KEYS = ['status', 'headers', 'body'];
 /** Headers a script may not set: framing and hop-by-hop are the server's business. */
-const FORBIDDEN_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer', 'te']);
+const FORBIDDEN_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'trailer',
+  'te',
+]);
 
 export function mapResponse(value: unknown): MappedResponse {
   const isShaped =
-    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).some((k) => RESPONSE_KEYS.includes(k));
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).some((k) => RESPONSE_KEYS.includes(k));
   if (!isShaped) {
-    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value ?? null) };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(value ?? null),
+    };
   }
   const v = value as { status?: unknown; headers?: unknown; body?: unknown };
-  const status = typeof v.status === 'number' && Number.isInteger(v.status) && v.status >= 200 && v.status <= 599 ? v.status : 200;
+  const status =
+    typeof v.status === 'number' && Number.isInteger(v.status) && v.status >= 200 && v.status <= 599
+      ? v.status
+      : 200;
   const headers: Record<string, string> = {};
   if (v.headers && typeof v.headers === 'object') {
     for (const [k, x] of Object.entries(v.headers as Record<string, unknown>)) {
       const name = k.toLowerCase();
       if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || FORBIDDEN_HEADERS.has(name)) continue;
-      if (typeof x === 'string' || typeof x === 'number') headers[name] = String(x).replace(/[\r\n]/g, ' ');
+      if (typeof x === 'string' || typeof x === 'number')
+        headers[name] = String(x).replace(/[\r\n]/g, ' ');
     }
   }
   let body: string;

@@ -12,7 +12,11 @@ export function isFormRequest(contentType: string | undefined): boolean {
   return /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(contentType ?? '');
 }
 
-export function crossSite(fetchSite: string | undefined, origin: string | undefined, host: string | undefined): boolean {
+export function crossSite(
+  fetchSite: string | undefined,
+  origin: string | undefined,
+  host: string | undefined,
+): boolean {
   if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') return true;
   if (origin && origin !== 'null' && host) {
     try {
@@ -28,9 +32,13 @@ export const csrfProtection: MiddlewareHandler<AppEnv> = async (c, next) => {
   const p = c.get('principal');
   if (SAFE.has(c.req.method) || !p || p.kind !== 'session') return next();
   const failed = (): never => {
-    throw new AppError('CSRF_FAILED', 'The form expired or came from another site. Reload the page and try again.');
+    throw new AppError(
+      'CSRF_FAILED',
+      'The form expired or came from another site. Reload the page and try again.',
+    );
   };
-  if (crossSite(c.req.header('sec-fetch-site'), c.req.header('origin'), c.req.header('host'))) failed();
+  if (crossSite(c.req.header('sec-fetch-site'), c.req.header('origin'), c.req.header('host')))
+    failed();
   let sent = c.req.header('x-csrf-token');
   if (!sent && isFormRequest(c.req.header('content-type'))) {
     const body = await c.req.parseBody();

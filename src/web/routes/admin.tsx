@@ -33,7 +33,13 @@ export function adminRoutes(deps: { pool: pg.Pool }) {
 
   app.get('/tokens', async (c) => {
     const p = principalOf(c);
-    return c.html(<TokensPage principal={p} tokens={await listApiTokens(deps.pool, p.tenantId)} flash={c.get('flash')} />);
+    return c.html(
+      <TokensPage
+        principal={p}
+        tokens={await listApiTokens(deps.pool, p.tenantId)}
+        flash={c.get('flash')}
+      />,
+    );
   });
 
   app.post('/tokens', async (c) => {
@@ -42,18 +48,40 @@ export function adminRoutes(deps: { pool: pg.Pool }) {
     const role = str(body.role);
     if (!isRole(role) || role === 'superadmin' || !assignableRoles(p.role).includes(role)) {
       const errors = { role: 'Role must be one of admin, developer, viewer' };
-      return c.html(<TokensPage principal={p} tokens={await listApiTokens(deps.pool, p.tenantId)} errors={errors} />, 400);
+      return c.html(
+        <TokensPage
+          principal={p}
+          tokens={await listApiTokens(deps.pool, p.tenantId)}
+          errors={errors}
+        />,
+        400,
+      );
     }
     try {
-      const { token, info } = await createApiToken(deps.pool, { tenantId: p.tenantId, role, name: str(body.name) }, actorOf(p));
+      const { token, info } = await createApiToken(
+        deps.pool,
+        { tenantId: p.tenantId, role, name: str(body.name) },
+        actorOf(p),
+      );
       c.header('Cache-Control', 'no-store');
       return c.html(
-        <TokensPage principal={p} tokens={await listApiTokens(deps.pool, p.tenantId)} created={{ token, name: info.name }} />,
+        <TokensPage
+          principal={p}
+          tokens={await listApiTokens(deps.pool, p.tenantId)}
+          created={{ token, name: info.name }}
+        />,
         201,
       );
     } catch (err) {
       if (err instanceof AppError && err.fields) {
-        return c.html(<TokensPage principal={p} tokens={await listApiTokens(deps.pool, p.tenantId)} errors={{ ...err.fields }} />, err.status as 400);
+        return c.html(
+          <TokensPage
+            principal={p}
+            tokens={await listApiTokens(deps.pool, p.tenantId)}
+            errors={{ ...err.fields }}
+          />,
+          err.status as 400,
+        );
       }
       throw err;
     }
@@ -64,7 +92,14 @@ export function adminRoutes(deps: { pool: pg.Pool }) {
     const id = c.req.param('id');
     const revoked = await withTransaction(deps.pool, async (db) => {
       const ok = await revokeApiToken(db, p.tenantId, id);
-      if (ok) await appendAudit(db, { tenantId: p.tenantId, actor: actorOf(p), action: 'token.revoked', entityType: 'api_token', entityId: id });
+      if (ok)
+        await appendAudit(db, {
+          tenantId: p.tenantId,
+          actor: actorOf(p),
+          action: 'token.revoked',
+          entityType: 'api_token',
+          entityId: id,
+        });
       return ok;
     });
     if (!revoked) throw notFound('Token');
@@ -74,7 +109,13 @@ export function adminRoutes(deps: { pool: pg.Pool }) {
 
   app.get('/users', async (c) => {
     const p = principalOf(c);
-    return c.html(<UsersPage principal={p} users={await listUsers(deps.pool, p.tenantId)} flash={c.get('flash')} />);
+    return c.html(
+      <UsersPage
+        principal={p}
+        users={await listUsers(deps.pool, p.tenantId)}
+        flash={c.get('flash')}
+      />,
+    );
   });
 
   app.post('/users', async (c) => {
@@ -83,11 +124,20 @@ export function adminRoutes(deps: { pool: pg.Pool }) {
     const values = { email: str(body.email), name: str(body.name), role: str(body.role) };
     try {
       if (isRole(values.role) && !assignableRoles(p.role).includes(values.role)) throw forbidden();
-      await createUser(deps.pool, { tenantId: p.tenantId, ...values, password: str(body.password) }, actorOf(p));
+      await createUser(
+        deps.pool,
+        { tenantId: p.tenantId, ...values, password: str(body.password) },
+        actorOf(p),
+      );
     } catch (err) {
       if (err instanceof AppError && err.fields) {
         return c.html(
-          <UsersPage principal={p} users={await listUsers(deps.pool, p.tenantId)} errors={{ ...err.fields }} values={values} />,
+          <UsersPage
+            principal={p}
+            users={await listUsers(deps.pool, p.tenantId)}
+            errors={{ ...err.fields }}
+            values={values}
+          />,
           err.status as 400,
         );
       }
@@ -128,13 +178,20 @@ export function adminRoutes(deps: { pool: pg.Pool }) {
       offset: (page - 1) * AUDIT_PAGE_SIZE,
     });
     return c.html(
-      <AuditPage principal={p} entries={entries.slice(0, AUDIT_PAGE_SIZE)} page={page} hasMore={entries.length > AUDIT_PAGE_SIZE} />,
+      <AuditPage
+        principal={p}
+        entries={entries.slice(0, AUDIT_PAGE_SIZE)}
+        page={page}
+        hasMore={entries.length > AUDIT_PAGE_SIZE}
+      />,
     );
   });
 
   app.get('/tenants', async (c) => {
     const p = principalOf(c);
-    return c.html(<TenantsPage principal={p} tenants={await listTenants(deps.pool)} flash={c.get('flash')} />);
+    return c.html(
+      <TenantsPage principal={p} tenants={await listTenants(deps.pool)} flash={c.get('flash')} />,
+    );
   });
 
   app.post('/tenants', async (c) => {
@@ -146,7 +203,12 @@ export function adminRoutes(deps: { pool: pg.Pool }) {
     } catch (err) {
       if (err instanceof AppError && err.fields) {
         return c.html(
-          <TenantsPage principal={p} tenants={await listTenants(deps.pool)} errors={{ ...err.fields }} values={values} />,
+          <TenantsPage
+            principal={p}
+            tenants={await listTenants(deps.pool)}
+            errors={{ ...err.fields }}
+            values={values}
+          />,
           err.status as 400,
         );
       }

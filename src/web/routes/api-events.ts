@@ -30,18 +30,27 @@ export function eventApiRoutes(deps: { events: EventsService }) {
 
   app.post('/events', async (c) => {
     const e = await events.publish(principalOf(c), await readJson(c));
-    return c.json({ eventId: e.id, type: e.type, tenantId: e.tenantId, timestamp: e.createdAt }, 202);
+    return c.json(
+      { eventId: e.id, type: e.type, tenantId: e.tenantId, timestamp: e.createdAt },
+      202,
+    );
   });
 
   app.get('/dead-letters', async (c) => {
     const page = Math.max(1, Number(c.req.query('page') ?? 1) || 1);
     const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
-    return c.json({ data: (await events.list(principalOf(c), { page, limit })).map(deadLetterJson) });
+    return c.json({
+      data: (await events.list(principalOf(c), { page, limit })).map(deadLetterJson),
+    });
   });
 
-  app.get('/dead-letters/:id', async (c) => c.json(deadLetterJson(await events.get(principalOf(c), c.req.param('id')))));
+  app.get('/dead-letters/:id', async (c) =>
+    c.json(deadLetterJson(await events.get(principalOf(c), c.req.param('id')))),
+  );
 
-  app.post('/dead-letters/:id/replay', async (c) => c.json(executionJson(await events.replay(principalOf(c), c.req.param('id'))), 202));
+  app.post('/dead-letters/:id/replay', async (c) =>
+    c.json(executionJson(await events.replay(principalOf(c), c.req.param('id'))), 202),
+  );
 
   app.delete('/dead-letters/:id', async (c) => {
     await events.remove(principalOf(c), c.req.param('id'));

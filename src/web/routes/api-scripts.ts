@@ -32,13 +32,23 @@ export function versionJson(v: ScriptVersion, withSource = true) {
   };
 }
 
-function intParam(value: string | undefined, def: number, min: number, max: number, name: string): number {
+function intParam(
+  value: string | undefined,
+  def: number,
+  min: number,
+  max: number,
+  name: string,
+): number {
   if (value === undefined || value === '') return def;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new AppError('VALIDATION_ERROR', `${name} must be a whole number between ${min} and ${max}`, {
-      fields: { [name]: `${name} must be a whole number between ${min} and ${max}` },
-    });
+    throw new AppError(
+      'VALIDATION_ERROR',
+      `${name} must be a whole number between ${min} and ${max}`,
+      {
+        fields: { [name]: `${name} must be a whole number between ${min} and ${max}` },
+      },
+    );
   }
   return n;
 }
@@ -50,14 +60,29 @@ export function scriptApiRoutes(deps: { scripts: ScriptService }) {
   app.get('/scripts', async (c) => {
     const type = c.req.query('type') || undefined;
     const status = c.req.query('status') || undefined;
-    if (type !== undefined && !isScriptType(type)) throw new AppError('VALIDATION_ERROR', 'Unknown type filter', { fields: { type: 'Unknown type' } });
-    if (status !== undefined && !isScriptStatus(status)) throw new AppError('VALIDATION_ERROR', 'Unknown status filter', { fields: { status: 'Unknown status' } });
+    if (type !== undefined && !isScriptType(type))
+      throw new AppError('VALIDATION_ERROR', 'Unknown type filter', {
+        fields: { type: 'Unknown type' },
+      });
+    if (status !== undefined && !isScriptStatus(status))
+      throw new AppError('VALIDATION_ERROR', 'Unknown status filter', {
+        fields: { status: 'Unknown status' },
+      });
     const result = await scripts.list(
       principalOf(c),
       { search: c.req.query('search'), type, status },
-      { page: intParam(c.req.query('page'), 1, 1, 100_000, 'page'), limit: intParam(c.req.query('limit'), 20, 1, 100, 'limit') },
+      {
+        page: intParam(c.req.query('page'), 1, 1, 100_000, 'page'),
+        limit: intParam(c.req.query('limit'), 20, 1, 100, 'limit'),
+      },
     );
-    return c.json({ data: result.items.map(scriptJson), page: result.page, limit: result.limit, total: result.total, pages: result.pages });
+    return c.json({
+      data: result.items.map(scriptJson),
+      page: result.page,
+      limit: result.limit,
+      total: result.total,
+      pages: result.pages,
+    });
   });
 
   app.post('/scripts', async (c) => {
@@ -66,7 +91,9 @@ export function scriptApiRoutes(deps: { scripts: ScriptService }) {
     return c.json(scriptJson(s), 201);
   });
 
-  app.get('/scripts/:id', async (c) => c.json(scriptJson(await scripts.get(principalOf(c), c.req.param('id')))));
+  app.get('/scripts/:id', async (c) =>
+    c.json(scriptJson(await scripts.get(principalOf(c), c.req.param('id')))),
+  );
 
   app.put('/scripts/:id', async (c) => {
     const body = await readJson(c);
@@ -82,11 +109,17 @@ export function scriptApiRoutes(deps: { scripts: ScriptService }) {
   app.post('/scripts/:id/status', async (c) => {
     const body = await readJson(c);
     if (!isLifecycleAction(body.action)) {
-      throw new AppError('VALIDATION_ERROR', 'Action must be one of activate, pause, resume, disable, archive', {
-        fields: { action: 'Action must be one of activate, pause, resume, disable, archive' },
-      });
+      throw new AppError(
+        'VALIDATION_ERROR',
+        'Action must be one of activate, pause, resume, disable, archive',
+        {
+          fields: { action: 'Action must be one of activate, pause, resume, disable, archive' },
+        },
+      );
     }
-    return c.json(scriptJson(await scripts.transition(principalOf(c), c.req.param('id'), body.action)));
+    return c.json(
+      scriptJson(await scripts.transition(principalOf(c), c.req.param('id'), body.action)),
+    );
   });
 
   app.get('/scripts/:id/versions', async (c) => {

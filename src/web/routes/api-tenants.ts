@@ -15,12 +15,18 @@ export function tenantApiRoutes(deps: { pool: pg.Pool }) {
 
   app.get('/tenants', requireSuperadmin, async (c) => {
     const tenants = await listTenants(deps.pool);
-    return c.json({ data: tenants.map((t) => ({ id: t.id, slug: t.slug, name: t.name, createdAt: t.createdAt })) });
+    return c.json({
+      data: tenants.map((t) => ({ id: t.id, slug: t.slug, name: t.name, createdAt: t.createdAt })),
+    });
   });
 
   app.post('/tenants', requireSuperadmin, async (c) => {
     const body = await readJson(c);
-    const t = await createTenant(deps.pool, { slug: body.slug, name: body.name }, actorOf(principalOf(c)));
+    const t = await createTenant(
+      deps.pool,
+      { slug: body.slug, name: body.name },
+      actorOf(principalOf(c)),
+    );
     return c.json({ id: t.id, slug: t.slug, name: t.name, createdAt: t.createdAt }, 201);
   });
 
@@ -32,7 +38,11 @@ export function tenantApiRoutes(deps: { pool: pg.Pool }) {
     if (!tenant) throw notFound('Tenant');
     const body = await readJson(c);
     const role = body.role ?? 'developer';
-    if (!isRole(role) || !['admin', 'developer', 'viewer'].includes(role) || !assignableRoles(p.role).includes(role)) {
+    if (
+      !isRole(role) ||
+      !['admin', 'developer', 'viewer'].includes(role) ||
+      !assignableRoles(p.role).includes(role)
+    ) {
       throw new AppError('VALIDATION_ERROR', 'Role must be one of admin, developer, viewer', {
         fields: { role: 'Role must be one of admin, developer, viewer' },
       });
@@ -42,7 +52,10 @@ export function tenantApiRoutes(deps: { pool: pg.Pool }) {
       { tenantId: tenant.id, role, name: body.name },
       actorOf(p),
     );
-    return c.json({ token, id: info.id, name: info.name, role: info.role, tenant: tenant.slug }, 201);
+    return c.json(
+      { token, id: info.id, name: info.name, role: info.role, tenant: tenant.slug },
+      201,
+    );
   });
 
   return app;

@@ -22,7 +22,9 @@ let dummyHash: Promise<string> | null = null;
 const getDummyHash = () => (dummyHash ??= hashPassword(randomSecret(16)));
 
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/scripts';
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//')
+    ? next
+    : '/scripts';
 }
 
 export function authRoutes(deps: {
@@ -33,7 +35,11 @@ export function authRoutes(deps: {
 }) {
   const app = new Hono<AppEnv>();
 
-  const loginPage = (c: Context<AppEnv>, opts: { email?: string; error?: string | null; next: string }, status: 200 | 400 | 401 | 403 | 429 = 200) => {
+  const loginPage = (
+    c: Context<AppEnv>,
+    opts: { email?: string; error?: string | null; next: string },
+    status: 200 | 400 | 401 | 403 | 429 = 200,
+  ) => {
     const csrf = randomSecret(16);
     setCookie(c, LOGIN_CSRF_COOKIE, csrf, {
       path: '/login',
@@ -42,7 +48,10 @@ export function authRoutes(deps: {
       secure: isHttps(c, deps.trustProxy),
       maxAge: 3600,
     });
-    return c.html(<LoginPage csrf={csrf} next={opts.next} email={opts.email} error={opts.error ?? null} />, status);
+    return c.html(
+      <LoginPage csrf={csrf} next={opts.next} email={opts.email} error={opts.error ?? null} />,
+      status,
+    );
   };
 
   app.get('/login', (c) => {
@@ -61,11 +70,22 @@ export function authRoutes(deps: {
     }
     const ip = clientIp(c, deps.trustProxy);
     const byIp = await deps.rateLimiter.consume(`login:ip:${ip}`, MAX_PER_IP, WINDOW_MS);
-    const byAccount = await deps.rateLimiter.consume(`login:acct:${email.toLowerCase()}`, MAX_PER_ACCOUNT, WINDOW_MS);
+    const byAccount = await deps.rateLimiter.consume(
+      `login:acct:${email.toLowerCase()}`,
+      MAX_PER_ACCOUNT,
+      WINDOW_MS,
+    );
     if (!byIp.allowed || !byAccount.allowed) {
       const wait = Math.ceil(Math.max(byIp.retryAfterMs, byAccount.retryAfterMs) / 60_000);
-      c.header('Retry-After', String(Math.ceil(Math.max(byIp.retryAfterMs, byAccount.retryAfterMs) / 1000)));
-      return loginPage(c, { email, next, error: `Too many login attempts. Try again in ${wait} minute(s).` }, 429);
+      c.header(
+        'Retry-After',
+        String(Math.ceil(Math.max(byIp.retryAfterMs, byAccount.retryAfterMs) / 1000)),
+      );
+      return loginPage(
+        c,
+        { email, next, error: `Too many login attempts. Try again in ${wait} minute(s).` },
+        429,
+      );
     }
     const user = email ? await findUserByEmail(deps.pool, email) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);

@@ -9,7 +9,13 @@ import type { AppEnv } from '../env.js';
 import { setFlash } from '../flash.js';
 import { principalOf, requirePermission } from '../middleware/require.js';
 import { isHtmx } from '../respond.js';
-import { DeadLettersPage, ExecutionPage, ExecutionRowView, ExecutionsList, ExecutionsSection } from '../views/executions.js';
+import {
+  DeadLettersPage,
+  ExecutionPage,
+  ExecutionRowView,
+  ExecutionsList,
+  ExecutionsSection,
+} from '../views/executions.js';
 import type { ScriptService } from '../../scripts/service.js';
 
 const HISTORY_SIZE = 20;
@@ -20,7 +26,9 @@ function parseInput(raw: unknown): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new AppError('VALIDATION_ERROR', `Input is not valid JSON: ${(err as Error).message}`, { fields: { input: 'Input is not valid JSON' } });
+    throw new AppError('VALIDATION_ERROR', `Input is not valid JSON: ${(err as Error).message}`, {
+      fields: { input: 'Input is not valid JSON' },
+    });
   }
 }
 
@@ -29,7 +37,15 @@ export function executionsSection(deps: { executions: ExecutionService; scripts:
     const p = principalOf(c);
     const s = await deps.scripts.get(p, scriptId);
     const rows = await deps.executions.list(p, scriptId, { page: 1, limit: HISTORY_SIZE });
-    return <ExecutionsSection scriptId={scriptId} scriptName={s.name} rows={rows} principal={p} canRun={canRunManually(s.status)} />;
+    return (
+      <ExecutionsSection
+        scriptId={scriptId}
+        scriptName={s.name}
+        rows={rows}
+        principal={p}
+        canRun={canRunManually(s.status)}
+      />
+    );
   };
 }
 
@@ -48,7 +64,12 @@ export function executionPageRoutes(deps: { executions: ExecutionService; events
 
   app.post('/scripts/:id/execute', requirePermission('scripts.execute'), async (c) => {
     const body = await c.req.parseBody();
-    const row = await executions.enqueue(principalOf(c), c.req.param('id'), parseInput(body.Input), 'manual');
+    const row = await executions.enqueue(
+      principalOf(c),
+      c.req.param('id'),
+      parseInput(body.Input),
+      'manual',
+    );
     return rowAnswer(c, row.id);
   });
 
@@ -79,7 +100,14 @@ export function executionPageRoutes(deps: { executions: ExecutionService; events
   app.get('/dead-letters', requirePermission('scripts.read'), async (c) => {
     const p = principalOf(c);
     const page = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1);
-    return c.html(<DeadLettersPage items={await events.list(p, { page, limit: 50 })} principal={p} page={page} flash={c.get('flash')} />);
+    return c.html(
+      <DeadLettersPage
+        items={await events.list(p, { page, limit: 50 })}
+        principal={p}
+        page={page}
+        flash={c.get('flash')}
+      />,
+    );
   });
 
   app.post('/dead-letters/:id/replay', requirePermission('scripts.execute'), async (c) => {

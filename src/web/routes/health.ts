@@ -7,14 +7,17 @@ export interface ReadinessCheck {
   check(): Promise<boolean>;
 }
 
-export function healthRoutes(deps: { checks: () => readonly ReadinessCheck[]; draining: () => boolean }) {
+export function healthRoutes(deps: {
+  checks: () => readonly ReadinessCheck[];
+  draining: () => boolean;
+}) {
   const app = new Hono<AppEnv>();
   app.get('/health/live', (c) => c.json({ status: 'ok' }));
   app.get('/health/ready', async (c) => {
     const results: Record<string, 'ok' | 'failing'> = {};
     await Promise.all(
       deps.checks().map(async (chk) => {
-        let ok = false;
+        let ok: boolean;
         try {
           ok = await Promise.race([
             chk.check(),

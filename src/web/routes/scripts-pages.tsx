@@ -15,7 +15,12 @@ import { isHtmx } from '../respond.js';
 import { ScriptDetailPage } from '../views/scripts/detail.js';
 import { EditScriptPage, NewScriptPage } from '../views/scripts/edit-pages.js';
 import { ScriptForm, type ScriptFormProps } from '../views/scripts/form.js';
-import { formErrors, valuesFromInput, valuesFromTemplate, type FormValues } from '../views/scripts/form-values.js';
+import {
+  formErrors,
+  valuesFromInput,
+  valuesFromTemplate,
+  type FormValues,
+} from '../views/scripts/form-values.js';
 import { ScriptListBody, ScriptListPage, type ListQuery } from '../views/scripts/list.js';
 import { DiffPage, VersionPage, VersionsPage } from '../views/scripts/versions.js';
 import { toInput } from '../../scripts/service.js';
@@ -46,7 +51,11 @@ export interface ExecutionsSection {
   (c: Context<AppEnv>, scriptId: string): Promise<unknown>;
 }
 
-export function scriptPageRoutes(deps: { scripts: ScriptService; pool: pg.Pool; executionsSection?: ExecutionsSection }) {
+export function scriptPageRoutes(deps: {
+  scripts: ScriptService;
+  pool: pg.Pool;
+  executionsSection?: ExecutionsSection;
+}) {
   const app = new Hono<AppEnv>();
   const { scripts } = deps;
 
@@ -59,7 +68,14 @@ export function scriptPageRoutes(deps: { scripts: ScriptService; pool: pg.Pool; 
       markers: (err.details?.markers as CompileMarker[] | undefined) ?? [],
     };
     if (isHtmx(c)) return c.html(<ScriptForm {...withErrors} />, status);
-    return c.html(props.mode === 'edit' ? <EditScriptPage {...withErrors} /> : <NewScriptPage {...withErrors} />, status);
+    return c.html(
+      props.mode === 'edit' ? (
+        <EditScriptPage {...withErrors} />
+      ) : (
+        <NewScriptPage {...withErrors} />
+      ),
+      status,
+    );
   };
 
   app.get('/scripts', requirePermission('scripts.read'), async (c) => {
@@ -74,19 +90,38 @@ export function scriptPageRoutes(deps: { scripts: ScriptService; pool: pg.Pool; 
     };
     const result = await scripts.list(
       p,
-      { search: query.search, type: query.type || undefined, status: query.status || undefined } as Parameters<ScriptService['list']>[1],
+      {
+        search: query.search,
+        type: query.type || undefined,
+        status: query.status || undefined,
+      } as Parameters<ScriptService['list']>[1],
       { page: query.page, limit: PAGE_SIZE },
     );
-    const data = { items: result.items, total: result.total, page: result.page, pages: result.pages };
-    if (isHtmx(c) && c.req.header('hx-target')) return c.html(<ScriptListBody data={data} query={query} principal={p} />);
-    return c.html(<ScriptListPage data={data} query={query} principal={p} flash={c.get('flash')} />);
+    const data = {
+      items: result.items,
+      total: result.total,
+      page: result.page,
+      pages: result.pages,
+    };
+    if (isHtmx(c) && c.req.header('hx-target'))
+      return c.html(<ScriptListBody data={data} query={query} principal={p} />);
+    return c.html(
+      <ScriptListPage data={data} query={query} principal={p} flash={c.get('flash')} />,
+    );
   });
 
   app.get('/scripts/new', requirePermission('scripts.create'), (c) => {
     const key = c.req.query('template');
     const template = findTemplate(key);
     return c.html(
-      <NewScriptPage principal={principalOf(c)} mode="create" values={valuesFromTemplate(template)} errors={{}} markers={[]} template={template?.key} />,
+      <NewScriptPage
+        principal={principalOf(c)}
+        mode="create"
+        values={valuesFromTemplate(template)}
+        errors={{}}
+        markers={[]}
+        template={template?.key}
+      />,
     );
   });
 
@@ -99,7 +134,11 @@ export function scriptPageRoutes(deps: { scripts: ScriptService; pool: pg.Pool; 
       return redirectTo(c, `/scripts/${s.id}`);
     } catch (err) {
       if (err instanceof AppError && err.fields) {
-        return formWithErrors(c, { principal: p, mode: 'create', values, errors: {}, markers: [] }, err);
+        return formWithErrors(
+          c,
+          { principal: p, mode: 'create', values, errors: {}, markers: [] },
+          err,
+        );
       }
       throw err;
     }
@@ -110,14 +149,29 @@ export function scriptPageRoutes(deps: { scripts: ScriptService; pool: pg.Pool; 
     const s = await scripts.get(p, c.req.param('id'));
     const schedule = s.type === 'scheduled' ? await findSchedule(deps.pool, s.id) : null;
     const executions = deps.executionsSection ? await deps.executionsSection(c, s.id) : null;
-    return c.html(<ScriptDetailPage script={s} principal={p} schedule={schedule} flash={c.get('flash')} executions={executions as never} />);
+    return c.html(
+      <ScriptDetailPage
+        script={s}
+        principal={p}
+        schedule={schedule}
+        flash={c.get('flash')}
+        executions={executions as never}
+      />,
+    );
   });
 
   app.get('/scripts/:id/edit', requirePermission('scripts.update'), async (c) => {
     const p = principalOf(c);
     const s = await scripts.get(p, c.req.param('id'));
     return c.html(
-      <EditScriptPage principal={p} mode="edit" values={valuesFromInput(toInput(s))} errors={{}} markers={[]} script={{ id: s.id, name: s.name, status: s.status, version: s.version }} />,
+      <EditScriptPage
+        principal={p}
+        mode="edit"
+        values={valuesFromInput(toInput(s))}
+        errors={{}}
+        markers={[]}
+        script={{ id: s.id, name: s.name, status: s.status, version: s.version }}
+      />,
     );
   });
 
@@ -131,8 +185,17 @@ export function scriptPageRoutes(deps: { scripts: ScriptService; pool: pg.Pool; 
       return redirectTo(c, `/scripts/${s.id}`);
     } catch (err) {
       if (err instanceof AppError && err.fields) {
-        const script = { id: current.id, name: current.name, status: current.status, version: current.version };
-        return formWithErrors(c, { principal: p, mode: 'edit', values, errors: {}, markers: [], script }, err);
+        const script = {
+          id: current.id,
+          name: current.name,
+          status: current.status,
+          version: current.version,
+        };
+        return formWithErrors(
+          c,
+          { principal: p, mode: 'edit', values, errors: {}, markers: [], script },
+          err,
+        );
       }
       throw err;
     }
@@ -168,7 +231,14 @@ export function scriptPageRoutes(deps: { scripts: ScriptService; pool: pg.Pool; 
   app.get('/scripts/:id/versions', requirePermission('scripts.read'), async (c) => {
     const p = principalOf(c);
     const s = await scripts.get(p, c.req.param('id'));
-    return c.html(<VersionsPage script={s} versions={await scripts.versions(p, s.id)} principal={p} flash={c.get('flash')} />);
+    return c.html(
+      <VersionsPage
+        script={s}
+        versions={await scripts.versions(p, s.id)}
+        principal={p}
+        flash={c.get('flash')}
+      />,
+    );
   });
 
   app.get('/scripts/:id/versions/:n', requirePermission('scripts.read'), async (c) => {
@@ -183,7 +253,10 @@ export function scriptPageRoutes(deps: { scripts: ScriptService; pool: pg.Pool; 
     const s = await scripts.get(p, c.req.param('id'));
     const to = Number(c.req.query('to') ?? s.version);
     const from = Number(c.req.query('from') ?? to - 1);
-    const [a, b] = await Promise.all([scripts.version(p, s.id, from), scripts.version(p, s.id, to)]);
+    const [a, b] = await Promise.all([
+      scripts.version(p, s.id, from),
+      scripts.version(p, s.id, to),
+    ]);
     return c.html(<DiffPage script={s} from={a} to={b} principal={p} />);
   });
 

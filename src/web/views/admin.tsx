@@ -35,7 +35,8 @@ export function TokensPage(props: {
       {props.created ? (
         <div class="callout callout-success" role="status">
           <p>
-            Token <strong>{props.created.name || 'unnamed'}</strong> created. Copy it now: it will not be shown again.
+            Token <strong>{props.created.name || 'unnamed'}</strong> created. Copy it now: it will
+            not be shown again.
           </p>
           <code class="secret" id="new-token">
             {props.created.token}
@@ -46,7 +47,13 @@ export function TokensPage(props: {
         <CsrfField token={p.csrfToken} />
         <div>
           <label for="token-name">Name</label>
-          <input id="token-name" name="name" maxlength={100} placeholder="e.g. billing integration" aria-describedby="token-name-error" />
+          <input
+            id="token-name"
+            name="name"
+            maxlength={100}
+            placeholder="e.g. billing integration"
+            aria-describedby="token-name-error"
+          />
           <FieldError id="token-name-error" message={props.errors?.name} />
         </div>
         <div>
@@ -89,7 +96,11 @@ export function TokensPage(props: {
                 <td>
                   <form method="post" action={`/tokens/${t.id}/revoke`} class="inline">
                     <CsrfField token={p.csrfToken} />
-                    <button type="submit" class="danger small" aria-label={`Revoke token ${t.name || t.prefix}`}>
+                    <button
+                      type="submit"
+                      class="danger small"
+                      aria-label={`Revoke token ${t.name || t.prefix}`}
+                    >
                       Revoke
                     </button>
                   </form>
@@ -119,22 +130,47 @@ export function UsersPage(props: {
         <CsrfField token={p.csrfToken} />
         <div>
           <label for="user-email">Email</label>
-          <input id="user-email" name="email" type="email" required value={props.values?.email ?? ''} aria-describedby="user-email-error" />
+          <input
+            id="user-email"
+            name="email"
+            type="email"
+            required
+            value={props.values?.email ?? ''}
+            aria-describedby="user-email-error"
+          />
           <FieldError id="user-email-error" message={props.errors?.email} />
         </div>
         <div>
           <label for="user-name">Name</label>
-          <input id="user-name" name="name" value={props.values?.name ?? ''} aria-describedby="user-name-error" />
+          <input
+            id="user-name"
+            name="name"
+            value={props.values?.name ?? ''}
+            aria-describedby="user-name-error"
+          />
           <FieldError id="user-name-error" message={props.errors?.name} />
         </div>
         <div>
           <label for="user-role">Role</label>
-          <RoleSelect id="user-role" roles={roles} value={props.values?.role} describedBy="user-role-error" />
+          <RoleSelect
+            id="user-role"
+            roles={roles}
+            value={props.values?.role}
+            describedBy="user-role-error"
+          />
           <FieldError id="user-role-error" message={props.errors?.role} />
         </div>
         <div>
           <label for="user-password">Password</label>
-          <input id="user-password" name="password" type="password" minlength={8} required autocomplete="new-password" aria-describedby="user-password-error" />
+          <input
+            id="user-password"
+            name="password"
+            type="password"
+            minlength={8}
+            required
+            autocomplete="new-password"
+            aria-describedby="user-password-error"
+          />
           <FieldError id="user-password-error" message={props.errors?.password} />
         </div>
         <button type="submit" class="primary">
@@ -164,7 +200,11 @@ export function UsersPage(props: {
                 {u.id !== p.userId && roles.includes(u.role) ? (
                   <form method="post" action={`/users/${u.id}/delete`} class="inline">
                     <CsrfField token={p.csrfToken} />
-                    <button type="submit" class="danger small" aria-label={`Remove user ${u.email}`}>
+                    <button
+                      type="submit"
+                      class="danger small"
+                      aria-label={`Remove user ${u.email}`}
+                    >
                       Remove
                     </button>
                   </form>
@@ -178,7 +218,12 @@ export function UsersPage(props: {
   );
 }
 
-export function AuditPage(props: { principal: Principal; entries: AuditEntry[]; page: number; hasMore: boolean }) {
+export function AuditPage(props: {
+  principal: Principal;
+  entries: AuditEntry[];
+  page: number;
+  hasMore: boolean;
+}) {
   return (
     <Layout title="Audit log" principal={props.principal} section="audit">
       <PageHeader title="Audit log" />
@@ -209,7 +254,9 @@ export function AuditPage(props: { principal: Principal; entries: AuditEntry[]; 
                 <td>
                   <details>
                     <summary>Before / after</summary>
-                    <pre class="json">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
+                    <pre class="json">
+                      {JSON.stringify({ before: e.before, after: e.after }, null, 2)}
+                    </pre>
                   </details>
                 </td>
               </tr>
@@ -241,12 +288,24 @@ export function TenantsPage(props: {
         <CsrfField token={p.csrfToken} />
         <div>
           <label for="tenant-slug">Slug</label>
-          <input id="tenant-slug" name="slug" required value={props.values?.slug ?? ''} pattern="[a-z0-9][a-z0-9-]{1,62}" aria-describedby="tenant-slug-error" />
+          <input
+            id="tenant-slug"
+            name="slug"
+            required
+            value={props.values?.slug ?? ''}
+            pattern="[a-z0-9][a-z0-9-]{1,62}"
+            aria-describedby="tenant-slug-error"
+          />
           <FieldError id="tenant-slug-error" message={props.errors?.slug} />
         </div>
         <div>
           <label for="tenant-name">Name</label>
-          <input id="tenant-name" name="name" value={props.values?.name ?? ''} aria-describedby="tenant-name-error" />
+          <input
+            id="tenant-name"
+            name="name"
+            value={props.values?.name ?? ''}
+            aria-describedby="tenant-name-error"
+          />
           <FieldError id="tenant-name-error" message={props.errors?.name} />
         </div>
         <button type="submit" class="primary">

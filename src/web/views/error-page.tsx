@@ -18,7 +18,12 @@ export function errorTitle(status: number): string {
   return TITLES[status] ?? 'Error';
 }
 
-export function ErrorPage(props: { status: number; message: string; principal: Principal | null; detail?: string }) {
+export function ErrorPage(props: {
+  status: number;
+  message: string;
+  principal: Principal | null;
+  detail?: string;
+}) {
   return (
     <Layout title={errorTitle(props.status)} principal={props.principal}>
       <section class="error-page" role="alert">

@@ -12,11 +12,18 @@ const ACTIVE = new Set(['pending', 'running']);
 
 function duration(e: ExecutionRow): string {
   const ms = e.metrics?.durationMs;
-  if (typeof ms === 'number') return ms < 1000 ? `${Math.round(ms * 10) / 10} ms` : `${(ms / 1000).toFixed(2)} s`;
+  if (typeof ms === 'number')
+    return ms < 1000 ? `${Math.round(ms * 10) / 10} ms` : `${(ms / 1000).toFixed(2)} s`;
   return '—';
 }
 
-const TRIGGER_LABELS: Record<string, string> = { manual: 'Manual', api: 'API', cron: 'Schedule', http: 'HTTP', event: 'Event' };
+const TRIGGER_LABELS: Record<string, string> = {
+  manual: 'Manual',
+  api: 'API',
+  cron: 'Schedule',
+  http: 'HTTP',
+  event: 'Event',
+};
 
 export function ExecutionRowView(props: { e: ExecutionRow; principal: Principal }) {
   const { e, principal: p } = props;
@@ -30,7 +37,10 @@ export function ExecutionRowView(props: { e: ExecutionRow; principal: Principal 
       <td data-label="Status">
         <ExecutionBadge id={e.id} status={e.status} />
       </td>
-      <td data-label="Trigger">{TRIGGER_LABELS[e.triggerType] ?? e.triggerType}{e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}</td>
+      <td data-label="Trigger">
+        {TRIGGER_LABELS[e.triggerType] ?? e.triggerType}
+        {e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}
+      </td>
       <td data-label="Version">v{e.scriptVersion}</td>
       <td data-label="Started">
         <Time value={e.startedAt ?? e.createdAt} />
@@ -49,7 +59,14 @@ export function ExecutionRowView(props: { e: ExecutionRow; principal: Principal 
           {can(p.role, 'scripts.execute') && (e.status === 'failed' || e.status === 'timeout') ? (
             <form method="post" action={`/executions/${e.id}/retry`} class="inline">
               <CsrfField token={p.csrfToken} />
-              <button type="submit" class="small" hx-post={`/executions/${e.id}/retry`} hx-target="#execution-rows" hx-swap="afterbegin" aria-label={`Retry execution ${e.id}`}>
+              <button
+                type="submit"
+                class="small"
+                hx-post={`/executions/${e.id}/retry`}
+                hx-target="#execution-rows"
+                hx-swap="afterbegin"
+                aria-label={`Retry execution ${e.id}`}
+              >
                 Retry
               </button>
             </form>
@@ -57,7 +74,14 @@ export function ExecutionRowView(props: { e: ExecutionRow; principal: Principal 
           {can(p.role, 'scripts.execute') && ACTIVE.has(e.status) ? (
             <form method="post" action={`/executions/${e.id}/cancel`} class="inline">
               <CsrfField token={p.csrfToken} />
-              <button type="submit" class="small danger" hx-post={`/executions/${e.id}/cancel`} hx-target="closest tr" hx-swap="outerHTML" aria-label={`Cancel execution ${e.id}`}>
+              <button
+                type="submit"
+                class="small danger"
+                hx-post={`/executions/${e.id}/cancel`}
+                hx-target="closest tr"
+                hx-swap="outerHTML"
+                aria-label={`Cancel execution ${e.id}`}
+              >
                 Cancel
               </button>
             </form>
@@ -72,7 +96,11 @@ export function ExecutionRowView(props: { e: ExecutionRow; principal: Principal 
  * The history list. It reloads itself when an execution starts (HX-Trigger executionsChanged)
  * and polls every 5 s only while a row is pending or running.
  */
-export function ExecutionsList(props: { scriptId: string; rows: ExecutionRow[]; principal: Principal }) {
+export function ExecutionsList(props: {
+  scriptId: string;
+  rows: ExecutionRow[];
+  principal: Principal;
+}) {
   const polling = props.rows.some((e) => ACTIVE.has(e.status));
   return (
     <div
@@ -112,18 +140,39 @@ export function ExecutionsList(props: { scriptId: string; rows: ExecutionRow[]; 
   );
 }
 
-export function ExecutionsSection(props: { scriptId: string; scriptName: string; rows: ExecutionRow[]; principal: Principal; canRun: boolean }) {
+export function ExecutionsSection(props: {
+  scriptId: string;
+  scriptName: string;
+  rows: ExecutionRow[];
+  principal: Principal;
+  canRun: boolean;
+}) {
   const p = props.principal;
   return (
     <section class="card" aria-labelledby="executions-heading">
       <h2 id="executions-heading">Executions</h2>
       {can(p.role, 'scripts.execute') && props.canRun ? (
-        <form id="execute-form" class="form" method="post" action={`/scripts/${props.scriptId}/execute`} hx-post={`/scripts/${props.scriptId}/execute`} hx-target="#execution-rows" hx-swap="afterbegin">
+        <form
+          id="execute-form"
+          class="form"
+          method="post"
+          action={`/scripts/${props.scriptId}/execute`}
+          hx-post={`/scripts/${props.scriptId}/execute`}
+          hx-target="#execution-rows"
+          hx-swap="afterbegin"
+        >
           <CsrfField token={p.csrfToken} />
           <details>
             <summary>Input JSON (optional)</summary>
             <label for="execute-input">Input</label>
-            <textarea id="execute-input" name="Input" rows={4} placeholder='{"orderId": 42}' spellcheck={false} class="mono"></textarea>
+            <textarea
+              id="execute-input"
+              name="Input"
+              rows={4}
+              placeholder='{"orderId": 42}'
+              spellcheck={false}
+              class="mono"
+            ></textarea>
           </details>
           <div>
             <button type="submit" class="primary" aria-label={`Execute script ${props.scriptName}`}>
@@ -148,7 +197,12 @@ function Json(props: { value: unknown; id?: string }) {
 export function ExecutionPage(props: { e: ExecutionRow; principal: Principal }) {
   const { e, principal: p } = props;
   const m = e.metrics ?? {};
-  const logs = (e.logs ?? []) as Array<{ level: string; message: string; metadata?: unknown; timestamp: string }>;
+  const logs = (e.logs ?? []) as Array<{
+    level: string;
+    message: string;
+    metadata?: unknown;
+    timestamp: string;
+  }>;
   return (
     <Layout title={`Execution ${e.id.slice(0, 8)}`} principal={p} section="scripts">
       <div class="page-header">
@@ -158,7 +212,8 @@ export function ExecutionPage(props: { e: ExecutionRow; principal: Principal }) 
           </h1>
           <p>
             <ExecutionBadge id={e.id} status={e.status} /> of{' '}
-            <a href={`/scripts/${e.scriptId}`}>{e.scriptName ?? 'script'}</a> version {e.scriptVersion} · {TRIGGER_LABELS[e.triggerType] ?? e.triggerType}
+            <a href={`/scripts/${e.scriptId}`}>{e.scriptName ?? 'script'}</a> version{' '}
+            {e.scriptVersion} · {TRIGGER_LABELS[e.triggerType] ?? e.triggerType}
             {e.attempt > 1 ? ` · attempt ${e.attempt}` : ''}
           </p>
         </div>
@@ -197,7 +252,11 @@ export function ExecutionPage(props: { e: ExecutionRow; principal: Principal }) 
         <div>
           <div class="card">
             <h2>Output</h2>
-            {e.status === 'completed' ? <Json value={e.output} id="execution-output" /> : <p class="muted">No output.</p>}
+            {e.status === 'completed' ? (
+              <Json value={e.output} id="execution-output" />
+            ) : (
+              <p class="muted">No output.</p>
+            )}
           </div>
           <div class="card">
             <h2>Logs</h2>
@@ -217,7 +276,9 @@ export function ExecutionPage(props: { e: ExecutionRow; principal: Principal }) 
                 ))}
               </div>
             )}
-            {e.logsDropped > 0 ? <p class="muted">{e.logsDropped} more lines were over the limit and not stored.</p> : null}
+            {e.logsDropped > 0 ? (
+              <p class="muted">{e.logsDropped} more lines were over the limit and not stored.</p>
+            ) : null}
           </div>
         </div>
         <div>
@@ -229,7 +290,11 @@ export function ExecutionPage(props: { e: ExecutionRow; principal: Principal }) 
               <dt>CPU</dt>
               <dd>{typeof m.cpuMs === 'number' ? `${Math.round(m.cpuMs * 10) / 10} ms` : '—'}</dd>
               <dt>Memory</dt>
-              <dd>{typeof m.memoryUsedBytes === 'number' ? `${(m.memoryUsedBytes / 1024 / 1024).toFixed(1)} MiB` : '—'}</dd>
+              <dd>
+                {typeof m.memoryUsedBytes === 'number'
+                  ? `${(m.memoryUsedBytes / 1024 / 1024).toFixed(1)} MiB`
+                  : '—'}
+              </dd>
               <dt>SDK calls</dt>
               <dd>{m.apiCallCount ?? 0}</dd>
               <dt>DB queries</dt>
@@ -269,14 +334,22 @@ export function ExecutionPage(props: { e: ExecutionRow; principal: Principal }) 
   );
 }
 
-export function DeadLettersPage(props: { items: DeadLetter[]; principal: Principal; page: number; flash?: string | null }) {
+export function DeadLettersPage(props: {
+  items: DeadLetter[];
+  principal: Principal;
+  page: number;
+  flash?: string | null;
+}) {
   const p = props.principal;
   return (
     <Layout title="Dead letters" principal={p} section="dead-letters" flash={props.flash}>
       <div class="page-header">
         <h1>Dead letters</h1>
       </div>
-      <p class="muted">Events whose script failed the first run and all 3 retries. Replay runs the script again with the original event.</p>
+      <p class="muted">
+        Events whose script failed the first run and all 3 retries. Replay runs the script again
+        with the original event.
+      </p>
       {props.items.length === 0 ? (
         <div class="empty">No dead letters. Every event was delivered.</div>
       ) : (
@@ -313,14 +386,19 @@ export function DeadLettersPage(props: { items: DeadLetter[]; principal: Princip
                     ) : null}
                   </td>
                   <td data-label="Failed">
-                    <Time value={d.createdAt} /> · {d.attempts} attempts{d.replayedAt ? ' · replayed' : ''}
+                    <Time value={d.createdAt} /> · {d.attempts} attempts
+                    {d.replayedAt ? ' · replayed' : ''}
                   </td>
                   <td data-label="Actions">
                     <div class="actions">
                       {can(p.role, 'scripts.execute') ? (
                         <form method="post" action={`/dead-letters/${d.id}/replay`} class="inline">
                           <CsrfField token={p.csrfToken} />
-                          <button type="submit" class="small" aria-label={`Replay dead letter ${d.eventType} for ${d.scriptName}`}>
+                          <button
+                            type="submit"
+                            class="small"
+                            aria-label={`Replay dead letter ${d.eventType} for ${d.scriptName}`}
+                          >
                             Replay
                           </button>
                         </form>
@@ -328,7 +406,15 @@ export function DeadLettersPage(props: { items: DeadLetter[]; principal: Princip
                       {can(p.role, 'scripts.delete') ? (
                         <form method="post" action={`/dead-letters/${d.id}/delete`} class="inline">
                           <CsrfField token={p.csrfToken} />
-                          <button type="submit" class="small danger" hx-post={`/dead-letters/${d.id}/delete`} hx-target="closest tr" hx-swap="outerHTML" hx-confirm="Delete this dead letter?" aria-label={`Delete dead letter ${d.eventType} for ${d.scriptName}`}>
+                          <button
+                            type="submit"
+                            class="small danger"
+                            hx-post={`/dead-letters/${d.id}/delete`}
+                            hx-target="closest tr"
+                            hx-swap="outerHTML"
+                            hx-confirm="Delete this dead letter?"
+                            aria-label={`Delete dead letter ${d.eventType} for ${d.scriptName}`}
+                          >
                             Delete
                           </button>
                         </form>
@@ -343,7 +429,9 @@ export function DeadLettersPage(props: { items: DeadLetter[]; principal: Princip
       )}
       <nav class="pagination" aria-label="Pagination">
         {props.page > 1 ? <a href={`/dead-letters?page=${props.page - 1}`}>Previous</a> : null}
-        {props.items.length === 50 ? <a href={`/dead-letters?page=${props.page + 1}`}>Next</a> : null}
+        {props.items.length === 50 ? (
+          <a href={`/dead-letters?page=${props.page + 1}`}>Next</a>
+        ) : null}
       </nav>
     </Layout>
   );

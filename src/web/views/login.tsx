@@ -1,7 +1,12 @@
 // Login page.
 import { Layout } from './layout.js';
 
-export function LoginPage(props: { csrf: string; next: string; email?: string; error?: string | null }) {
+export function LoginPage(props: {
+  csrf: string;
+  next: string;
+  email?: string;
+  error?: string | null;
+}) {
   return (
     <Layout title="Log in" principal={null}>
       <section class="login card">
@@ -15,9 +20,23 @@ export function LoginPage(props: { csrf: string; next: string; email?: string; e
           <input type="hidden" name="_csrf" value={props.csrf} />
           <input type="hidden" name="next" value={props.next} />
           <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ''} autofocus />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="username"
+            required
+            value={props.email ?? ''}
+            autofocus
+          />
           <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+          />
           <button type="submit" class="primary">
             Log in
           </button>

@@ -1,5 +1,10 @@
 // Status and type badges: colour and text, never colour alone.
-import { STATUS_LABELS, TYPE_LABELS, type ScriptStatus, type ScriptType } from '../../../domain/script.js';
+import {
+  STATUS_LABELS,
+  TYPE_LABELS,
+  type ScriptStatus,
+  type ScriptType,
+} from '../../../domain/script.js';
 
 export function StatusBadge(props: { status: ScriptStatus }) {
   return <span class={`badge badge-${props.status}`}>{STATUS_LABELS[props.status]}</span>;
@@ -20,7 +25,11 @@ const EXECUTION_LABELS: Record<string, string> = {
 
 export function ExecutionBadge(props: { id: string; status: string }) {
   return (
-    <span class={`badge badge-${props.status}`} role="status" aria-label={`Execution ${props.id} status: ${props.status}`}>
+    <span
+      class={`badge badge-${props.status}`}
+      role="status"
+      aria-label={`Execution ${props.id} status: ${props.status}`}
+    >
       {EXECUTION_LABELS[props.status] ?? props.status}
     </span>
   );

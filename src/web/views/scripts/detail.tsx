@@ -4,7 +4,12 @@ import type { Principal } from '../../../auth/principal.js';
 import { describeCron } from '../../../domain/cron.js';
 import { ACTION_RULES, availableActions } from '../../../domain/lifecycle.js';
 import { can } from '../../../domain/permissions.js';
-import { HTTP_AUTH_LABELS, LANGUAGE_LABELS, LIMIT_KEYS, LIMIT_RANGES } from '../../../domain/script.js';
+import {
+  HTTP_AUTH_LABELS,
+  LANGUAGE_LABELS,
+  LIMIT_KEYS,
+  LIMIT_RANGES,
+} from '../../../domain/script.js';
 import type { ScheduleInfo } from '../../../store/routing-tables.js';
 import type { Script } from '../../../store/scripts.js';
 import { CsrfField, Time } from '../components.js';
@@ -24,7 +29,11 @@ export function LifecycleActions(props: { script: Script; principal: Principal }
             type="submit"
             class={action === 'archive' || action === 'disable' ? 'danger' : undefined}
             aria-label={`${ACTION_RULES[action].label} script ${props.script.name}`}
-            {...(action === 'archive' ? { 'hx-confirm': `Archive "${props.script.name}"? Archived scripts never run again.` } : {})}
+            {...(action === 'archive'
+              ? {
+                  'hx-confirm': `Archive "${props.script.name}"? Archived scripts never run again.`,
+                }
+              : {})}
           >
             {ACTION_RULES[action].label}
           </button>
@@ -42,17 +51,25 @@ function TriggerDetails(props: { s: Script; schedule: ScheduleInfo | null; tenan
         <dl class="props">
           <dt>Schedule</dt>
           <dd>
-            <code>{s.cronExpression}</code> <span class="muted">({describeCron(s.cronExpression ?? '')})</span>
+            <code>{s.cronExpression}</code>{' '}
+            <span class="muted">({describeCron(s.cronExpression ?? '')})</span>
           </dd>
           <dt>Timezone</dt>
           <dd>{s.timezone}</dd>
           <dt>Next run</dt>
-          <dd id="next-run">{props.schedule?.nextRunAt ? <Time value={props.schedule.nextRunAt} /> : <span class="muted">Not scheduled (script is not active)</span>}</dd>
+          <dd id="next-run">
+            {props.schedule?.nextRunAt ? (
+              <Time value={props.schedule.nextRunAt} />
+            ) : (
+              <span class="muted">Not scheduled (script is not active)</span>
+            )}
+          </dd>
           <dt>Last run</dt>
           <dd>
             {props.schedule?.lastRunAt ? (
               <>
-                <Time value={props.schedule.lastRunAt} /> {props.schedule.lastRunStatus ? `(${props.schedule.lastRunStatus})` : null}
+                <Time value={props.schedule.lastRunAt} />{' '}
+                {props.schedule.lastRunStatus ? `(${props.schedule.lastRunStatus})` : null}
               </>
             ) : (
               <span class="muted">Never</span>
@@ -90,7 +107,10 @@ function TriggerDetails(props: { s: Script; schedule: ScheduleInfo | null; tenan
         <dl class="props">
           <dt>Invoke</dt>
           <dd>
-            <code>POST /api/v1/scripts/{s.name}/invoke</code> or <code>runtime.invoke('{props.tenantSlug}', '{s.name}', input)</code>
+            <code>POST /api/v1/scripts/{s.name}/invoke</code> or{' '}
+            <code>
+              runtime.invoke('{props.tenantSlug}', '{s.name}', input)
+            </code>
           </dd>
         </dl>
       );
@@ -113,12 +133,17 @@ export function ScriptDetailPage(props: {
         <div>
           <h1>{s.name}</h1>
           <div class="badges">
-            <TypeBadge type={s.type} /> <StatusBadge status={s.status} /> <span class="muted">Version {s.version}</span>
+            <TypeBadge type={s.type} /> <StatusBadge status={s.status} />{' '}
+            <span class="muted">Version {s.version}</span>
           </div>
         </div>
         <div class="page-actions">
           {can(p.role, 'scripts.update') ? (
-            <a class="button primary" href={`/scripts/${s.id}/edit`} aria-label={`Edit script ${s.name}`}>
+            <a
+              class="button primary"
+              href={`/scripts/${s.id}/edit`}
+              aria-label={`Edit script ${s.name}`}
+            >
               Edit
             </a>
           ) : null}
@@ -130,7 +155,13 @@ export function ScriptDetailPage(props: {
             <form method="post" action={`/scripts/${s.id}`} class="inline">
               <CsrfField token={p.csrfToken} />
               <input type="hidden" name="_method" value="DELETE" />
-              <button type="submit" class="danger" aria-label={`Delete script ${s.name}`} hx-delete={`/scripts/${s.id}`} hx-confirm={`Delete script "${s.name}"? Its versions, executions and schedules are deleted too. This cannot be undone.`}>
+              <button
+                type="submit"
+                class="danger"
+                aria-label={`Delete script ${s.name}`}
+                hx-delete={`/scripts/${s.id}`}
+                hx-confirm={`Delete script "${s.name}"? Its versions, executions and schedules are deleted too. This cannot be undone.`}
+              >
                 Delete
               </button>
             </form>
@@ -141,7 +172,13 @@ export function ScriptDetailPage(props: {
       <div class="grid-2">
         <div class="card">
           <h2>Source</h2>
-          <div class="code-editor readonly" data-editor data-language={s.language} data-readonly="true" data-target="source-view"></div>
+          <div
+            class="code-editor readonly"
+            data-editor
+            data-language={s.language}
+            data-readonly="true"
+            data-target="source-view"
+          ></div>
           <textarea id="source-view" class="source-fallback" readonly aria-label="Script source">
             {s.source}
           </textarea>

@@ -16,7 +16,12 @@ export function NewScriptPage(props: ScriptFormProps) {
 
 export function EditScriptPage(props: ScriptFormProps) {
   return (
-    <Layout title={`Edit ${props.script?.name ?? 'script'}`} principal={props.principal} section="scripts" editor>
+    <Layout
+      title={`Edit ${props.script?.name ?? 'script'}`}
+      principal={props.principal}
+      section="scripts"
+      editor
+    >
       <div class="page-header">
         <h1>
           Edit <a href={`/scripts/${props.script?.id}`}>{props.script?.name}</a>

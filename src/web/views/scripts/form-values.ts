@@ -1,6 +1,11 @@
 // The script form's values keyed by HTML field name, so a form with errors re-renders exactly
 // what the user typed; and the mapping from JSON error keys to those fields.
-import { DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_RANGES, type ScriptInput } from '../../../domain/script.js';
+import {
+  DEFAULT_LIMITS,
+  LIMIT_KEYS,
+  LIMIT_RANGES,
+  type ScriptInput,
+} from '../../../domain/script.js';
 import type { ScriptTemplate } from '../../../scripts/templates.js';
 
 export type FormValues = Record<string, string | string[]>;
@@ -62,10 +67,15 @@ const FIELD_TO_FORM: Record<string, string> = {
 };
 for (const key of LIMIT_KEYS) FIELD_TO_FORM[`limits.${key}`] = LIMIT_RANGES[key].formName;
 
-export function formErrors(fields: Readonly<Record<string, string>> | undefined): Record<string, string> {
+export function formErrors(
+  fields: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, msg] of Object.entries(fields ?? {})) {
-    const formName = FIELD_TO_FORM[k] ?? FIELD_TO_FORM[k.split('.')[0]!] ?? (k.startsWith('limits') ? 'Limits' : k);
+    const formName =
+      FIELD_TO_FORM[k] ??
+      FIELD_TO_FORM[k.split('.')[0]!] ??
+      (k.startsWith('limits') ? 'Limits' : k);
     out[formName] ??= msg;
   }
   return out;

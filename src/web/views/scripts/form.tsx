@@ -44,7 +44,9 @@ function Field(props: {
 }) {
   const id = fieldId(props.name);
   const err = props.errors[props.name];
-  const describedBy = [err ? `${id}-error` : null, props.hint ? `${id}-hint` : null].filter(Boolean).join(' ');
+  const describedBy = [err ? `${id}-error` : null, props.hint ? `${id}-hint` : null]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
@@ -59,7 +61,17 @@ function Field(props: {
   );
 }
 
-function TextInput(props: { name: string; label: string; v: FormValues; errors: Record<string, string>; hint?: string; required?: boolean; maxlength?: number; placeholder?: string; type?: string }) {
+function TextInput(props: {
+  name: string;
+  label: string;
+  v: FormValues;
+  errors: Record<string, string>;
+  hint?: string;
+  required?: boolean;
+  maxlength?: number;
+  placeholder?: string;
+  type?: string;
+}) {
   return (
     <Field name={props.name} label={props.label} errors={props.errors} hint={props.hint}>
       {(a) => (
@@ -95,7 +107,10 @@ export function ScriptForm(props: ScriptFormProps) {
       {errorList.length > 0 ? (
         <div class="callout callout-error" role="alert" id="form-errors">
           <p>
-            <strong>Please fix {errorList.length === 1 ? 'this error' : `these ${errorList.length} errors`}:</strong>
+            <strong>
+              Please fix{' '}
+              {errorList.length === 1 ? 'this error' : `these ${errorList.length} errors`}:
+            </strong>
           </p>
           <ul>
             {errorList.map(([name, msg]) => (
@@ -123,7 +138,14 @@ export function ScriptForm(props: ScriptFormProps) {
             <TextInput name="Name" label="Name" v={v} errors={errors} required maxlength={100} />
             <Field name="Description" label="Description" errors={errors}>
               {(a) => (
-                <textarea id={a.id} name="Description" maxlength={500} rows={2} aria-invalid={a.invalid ? 'true' : undefined} aria-describedby={a.describedBy || undefined}>
+                <textarea
+                  id={a.id}
+                  name="Description"
+                  maxlength={500}
+                  rows={2}
+                  aria-invalid={a.invalid ? 'true' : undefined}
+                  aria-describedby={a.describedBy || undefined}
+                >
                   {one(v, 'Description')}
                 </textarea>
               )}
@@ -132,7 +154,12 @@ export function ScriptForm(props: ScriptFormProps) {
           <div class="form-grid">
             <Field name="Type" label="Type" errors={errors}>
               {(a) => (
-                <select id={a.id} name="Type" aria-invalid={a.invalid ? 'true' : undefined} aria-describedby={a.describedBy || undefined}>
+                <select
+                  id={a.id}
+                  name="Type"
+                  aria-invalid={a.invalid ? 'true' : undefined}
+                  aria-describedby={a.describedBy || undefined}
+                >
                   {SCRIPT_TYPES.map((t) => (
                     <option value={t} selected={one(v, 'Type') === t}>
                       {TYPE_LABELS[t]}
@@ -154,7 +181,12 @@ export function ScriptForm(props: ScriptFormProps) {
             </Field>
             <Field name="Status" label="Status" errors={errors}>
               {(a) => (
-                <select id={a.id} name="Status" aria-invalid={a.invalid ? 'true' : undefined} aria-describedby={a.describedBy || undefined}>
+                <select
+                  id={a.id}
+                  name="Status"
+                  aria-invalid={a.invalid ? 'true' : undefined}
+                  aria-describedby={a.describedBy || undefined}
+                >
                   {statusOptions(props.mode, props.script?.status).map((s) => (
                     <option value={s} selected={one(v, 'Status') === s}>
                       {STATUS_LABELS[s]}
@@ -169,14 +201,35 @@ export function ScriptForm(props: ScriptFormProps) {
         <fieldset class="trigger trigger-scheduled">
           <legend>Schedule</legend>
           <div class="form-grid">
-            <TextInput name="CronExpression" label="Cron expression" v={v} errors={errors} placeholder="*/15 * * * *" hint="minute hour day month weekday, or @hourly, @daily, @weekly, @monthly" />
-            <TextInput name="Timezone" label="Timezone" v={v} errors={errors} placeholder="Europe/Berlin" hint="IANA time zone name" />
+            <TextInput
+              name="CronExpression"
+              label="Cron expression"
+              v={v}
+              errors={errors}
+              placeholder="*/15 * * * *"
+              hint="minute hour day month weekday, or @hourly, @daily, @weekly, @monthly"
+            />
+            <TextInput
+              name="Timezone"
+              label="Timezone"
+              v={v}
+              errors={errors}
+              placeholder="Europe/Berlin"
+              hint="IANA time zone name"
+            />
           </div>
         </fieldset>
         <fieldset class="trigger trigger-http">
           <legend>HTTP endpoint</legend>
           <div class="form-grid">
-            <TextInput name="HTTPPath" label="HTTP path" v={v} errors={errors} placeholder="/orders/:id" hint={`Served at /hooks/${props.principal.tenantSlug}{path}`} />
+            <TextInput
+              name="HTTPPath"
+              label="HTTP path"
+              v={v}
+              errors={errors}
+              placeholder="/orders/:id"
+              hint={`Served at /hooks/${props.principal.tenantSlug}{path}`}
+            />
             <Field name="HTTPAuth" label="Authentication" errors={errors}>
               {(a) => (
                 <select id={a.id} name="HTTPAuth" aria-invalid={a.invalid ? 'true' : undefined}>
@@ -196,7 +249,13 @@ export function ScriptForm(props: ScriptFormProps) {
             <div class="checks" id={fieldId('HTTPMethods')}>
               {HTTP_METHODS.map((m) => (
                 <label>
-                  <input type="checkbox" name="HTTPMethods" value={m} checked={many(v, 'HTTPMethods').includes(m)} /> {m}
+                  <input
+                    type="checkbox"
+                    name="HTTPMethods"
+                    value={m}
+                    checked={many(v, 'HTTPMethods').includes(m)}
+                  />{' '}
+                  {m}
                 </label>
               ))}
             </div>
@@ -205,7 +264,14 @@ export function ScriptForm(props: ScriptFormProps) {
         </fieldset>
         <fieldset class="trigger trigger-event">
           <legend>Events</legend>
-          <TextInput name="EventTypes" label="Event types" v={v} errors={errors} placeholder="sales.order.paid, crm.client.created" hint="Comma separated, each module.entity.action" />
+          <TextInput
+            name="EventTypes"
+            label="Event types"
+            v={v}
+            errors={errors}
+            placeholder="sales.order.paid, crm.client.created"
+            hint="Comma separated, each module.entity.action"
+          />
         </fieldset>
 
         <div class="field">
@@ -228,15 +294,27 @@ export function ScriptForm(props: ScriptFormProps) {
           >
             {one(v, 'Source')}
           </textarea>
-          <span class="hint">The body of an async function: use await and return freely. Ctrl+S saves.</span>
+          <span class="hint">
+            The body of an async function: use await and return freely. Ctrl+S saves.
+          </span>
           <FieldError id="f-Source-error" message={errors.Source} />
         </div>
 
-        <details class="advanced" open={LIMIT_KEYS.some((k) => errors[LIMIT_RANGES[k].formName]) || Boolean(errors.Tags)}>
+        <details
+          class="advanced"
+          open={LIMIT_KEYS.some((k) => errors[LIMIT_RANGES[k].formName]) || Boolean(errors.Tags)}
+        >
           <summary>Advanced: limits and tags</summary>
           <div class="form-grid">
             {LIMIT_KEYS.map((k) => (
-              <TextInput name={LIMIT_RANGES[k].formName} label={LIMIT_RANGES[k].label} v={v} errors={errors} type="number" hint={`${LIMIT_RANGES[k].min.toLocaleString('en')} – ${LIMIT_RANGES[k].max.toLocaleString('en')}`} />
+              <TextInput
+                name={LIMIT_RANGES[k].formName}
+                label={LIMIT_RANGES[k].label}
+                v={v}
+                errors={errors}
+                type="number"
+                hint={`${LIMIT_RANGES[k].min.toLocaleString('en')} – ${LIMIT_RANGES[k].max.toLocaleString('en')}`}
+              />
             ))}
             <TextInput name="Tags" label="Tags" v={v} errors={errors} hint="Comma separated" />
           </div>
@@ -247,7 +325,14 @@ export function ScriptForm(props: ScriptFormProps) {
             <p>
               Saving will create version <strong>{props.script!.version + 1}</strong>.
             </p>
-            <TextInput name="ChangeNote" label="Change note (optional)" v={v} errors={errors} maxlength={500} placeholder="What changed?" />
+            <TextInput
+              name="ChangeNote"
+              label="Change note (optional)"
+              v={v}
+              errors={errors}
+              maxlength={500}
+              placeholder="What changed?"
+            />
           </div>
         ) : null}
         <div class="page-actions">
@@ -270,7 +355,11 @@ export function TemplatePicker(props: { selected?: string | undefined }) {
       <ul class="templates">
         {TEMPLATES.map((t) => (
           <li>
-            <a href={`/scripts/new?template=${t.key}`} aria-current={props.selected === t.key ? 'true' : undefined} data-template={t.key}>
+            <a
+              href={`/scripts/new?template=${t.key}`}
+              aria-current={props.selected === t.key ? 'true' : undefined}
+              data-template={t.key}
+            >
               <strong>{t.title}</strong>
               <span class="muted">{t.summary}</span>
             </a>

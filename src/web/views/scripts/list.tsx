@@ -1,7 +1,12 @@
 // Scripts list: search, type/status filters, pagination, Last Execution, delete in place.
 import type { Principal } from '../../../auth/principal.js';
 import { can } from '../../../domain/permissions.js';
-import { SCRIPT_STATUSES, SCRIPT_TYPES, STATUS_LABELS, TYPE_LABELS } from '../../../domain/script.js';
+import {
+  SCRIPT_STATUSES,
+  SCRIPT_TYPES,
+  STATUS_LABELS,
+  TYPE_LABELS,
+} from '../../../domain/script.js';
 import type { ScriptListItem } from '../../../store/scripts.js';
 import { Time } from '../components.js';
 import { Layout } from '../layout.js';
@@ -48,7 +53,8 @@ export function ScriptRow(props: { s: ScriptListItem; principal: Principal }) {
       <td data-label="Last Execution">
         {s.lastExecution ? (
           <a href={`/executions/${s.lastExecution.id}`} class="last-exec">
-            <ExecutionBadge id={s.lastExecution.id} status={s.lastExecution.status} /> <Time value={s.lastExecution.createdAt} />
+            <ExecutionBadge id={s.lastExecution.id} status={s.lastExecution.status} />{' '}
+            <Time value={s.lastExecution.createdAt} />
           </a>
         ) : (
           <span class="muted">Never run</span>
@@ -57,7 +63,11 @@ export function ScriptRow(props: { s: ScriptListItem; principal: Principal }) {
       <td data-label="Actions">
         <div class="actions">
           {can(p.role, 'scripts.update') ? (
-            <a class="button small" href={`/scripts/${s.id}/edit`} aria-label={`Edit script ${s.name}`}>
+            <a
+              class="button small"
+              href={`/scripts/${s.id}/edit`}
+              aria-label={`Edit script ${s.name}`}
+            >
               Edit
             </a>
           ) : null}
@@ -93,7 +103,15 @@ export function ScriptResults(props: { data: ListData; query: ListQuery; princip
         filtered ? (
           <div class="empty">
             <p>No scripts match your filters.</p>
-            <a class="button" href="/scripts" hx-get="/scripts" hx-target="#script-list-body" hx-select="#script-list-body" hx-swap="outerHTML" hx-push-url="true">
+            <a
+              class="button"
+              href="/scripts"
+              hx-get="/scripts"
+              hx-target="#script-list-body"
+              hx-select="#script-list-body"
+              hx-swap="outerHTML"
+              hx-push-url="true"
+            >
               Clear filters
             </a>
           </div>
@@ -129,11 +147,19 @@ export function ScriptResults(props: { data: ListData; query: ListQuery; princip
       )}
       {data.pages > 1 ? (
         <nav class="pagination" aria-label="Pagination">
-          {data.page > 1 ? <a href={`/scripts${queryString(query, data.page - 1)}`} rel="prev">Previous</a> : null}
+          {data.page > 1 ? (
+            <a href={`/scripts${queryString(query, data.page - 1)}`} rel="prev">
+              Previous
+            </a>
+          ) : null}
           <span>
             Page {data.page} of {data.pages} · {data.total} scripts
           </span>
-          {data.page < data.pages ? <a href={`/scripts${queryString(query, data.page + 1)}`} rel="next">Next</a> : null}
+          {data.page < data.pages ? (
+            <a href={`/scripts${queryString(query, data.page + 1)}`} rel="next">
+              Next
+            </a>
+          ) : null}
         </nav>
       ) : null}
     </div>
@@ -144,8 +170,25 @@ export function ScriptListBody(props: { data: ListData; query: ListQuery; princi
   const q = props.query;
   return (
     <div id="script-list-body">
-      <form class="filters" method="get" action="/scripts" role="search" hx-get="/scripts" hx-target="#script-results" hx-select="#script-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="input changed delay:300ms from:input[type=search], change from:select, submit">
-        <input type="search" name="search" value={q.search} placeholder="Search name or description" aria-label="Search scripts" />
+      <form
+        class="filters"
+        method="get"
+        action="/scripts"
+        role="search"
+        hx-get="/scripts"
+        hx-target="#script-results"
+        hx-select="#script-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="input changed delay:300ms from:input[type=search], change from:select, submit"
+      >
+        <input
+          type="search"
+          name="search"
+          value={q.search}
+          placeholder="Search name or description"
+          aria-label="Search scripts"
+        />
         <select name="type" aria-label="Filter by type">
           <option value="">All types</option>
           {SCRIPT_TYPES.map((t) => (
@@ -171,7 +214,12 @@ export function ScriptListBody(props: { data: ListData; query: ListQuery; princi
   );
 }
 
-export function ScriptListPage(props: { data: ListData; query: ListQuery; principal: Principal; flash?: string | null }) {
+export function ScriptListPage(props: {
+  data: ListData;
+  query: ListQuery;
+  principal: Principal;
+  flash?: string | null;
+}) {
   return (
     <Layout title="Scripts" principal={props.principal} section="scripts" flash={props.flash}>
       <div class="page-header">

@@ -8,23 +8,43 @@ import { Layout } from '../layout.js';
 import { StatusBadge } from './badges.js';
 
 function RestoreButton(props: { script: Script; version: number; principal: Principal }) {
-  if (!can(props.principal.role, 'scripts.update') || props.version === props.script.version) return null;
+  if (!can(props.principal.role, 'scripts.update') || props.version === props.script.version)
+    return null;
   return (
-    <form method="post" action={`/scripts/${props.script.id}/versions/${props.version}/restore`} class="inline">
+    <form
+      method="post"
+      action={`/scripts/${props.script.id}/versions/${props.version}/restore`}
+      class="inline"
+    >
       <CsrfField token={props.principal.csrfToken} />
-      <button type="submit" class="small" aria-label={`Restore version ${props.version}`} hx-confirm={`Restore version ${props.version}? This creates version ${props.script.version + 1} with its content.`}>
+      <button
+        type="submit"
+        class="small"
+        aria-label={`Restore version ${props.version}`}
+        hx-confirm={`Restore version ${props.version}? This creates version ${props.script.version + 1} with its content.`}
+      >
         Restore
       </button>
     </form>
   );
 }
 
-export function VersionsPage(props: { script: Script; versions: ScriptVersion[]; principal: Principal; flash?: string | null }) {
+export function VersionsPage(props: {
+  script: Script;
+  versions: ScriptVersion[];
+  principal: Principal;
+  flash?: string | null;
+}) {
   const { script: s, versions } = props;
   const latest = versions[0]?.version ?? s.version;
   const previous = versions[1]?.version ?? latest;
   return (
-    <Layout title={`Versions of ${s.name}`} principal={props.principal} section="scripts" flash={props.flash}>
+    <Layout
+      title={`Versions of ${s.name}`}
+      principal={props.principal}
+      section="scripts"
+      flash={props.flash}
+    >
       <div class="page-header">
         <h1>
           Versions of <a href={`/scripts/${s.id}`}>{s.name}</a>
@@ -81,7 +101,10 @@ export function VersionsPage(props: { script: Script; versions: ScriptVersion[];
                 <td data-label="Actions">
                   <div class="actions">
                     {v.version > 1 ? (
-                      <a class="button small" href={`/scripts/${s.id}/diff?from=${v.version - 1}&to=${v.version}`}>
+                      <a
+                        class="button small"
+                        href={`/scripts/${s.id}/diff?from=${v.version - 1}&to=${v.version}`}
+                      >
                         Diff
                       </a>
                     ) : null}
@@ -97,7 +120,11 @@ export function VersionsPage(props: { script: Script; versions: ScriptVersion[];
   );
 }
 
-export function VersionPage(props: { script: Script; version: ScriptVersion; principal: Principal }) {
+export function VersionPage(props: {
+  script: Script;
+  version: ScriptVersion;
+  principal: Principal;
+}) {
   const { script: s, version: v } = props;
   return (
     <Layout title={`${s.name} v${v.version}`} principal={props.principal} section="scripts" editor>
@@ -115,8 +142,19 @@ export function VersionPage(props: { script: Script; version: ScriptVersion; pri
       <p class="muted">
         {v.changeNote || 'No change note'} · <Time value={v.createdAt} />
       </p>
-      <div class="code-editor readonly" data-editor data-language={v.snapshot.language} data-readonly="true" data-target="version-source"></div>
-      <textarea id="version-source" class="source-fallback" readonly aria-label={`Source of version ${v.version}`}>
+      <div
+        class="code-editor readonly"
+        data-editor
+        data-language={v.snapshot.language}
+        data-readonly="true"
+        data-target="version-source"
+      ></div>
+      <textarea
+        id="version-source"
+        class="source-fallback"
+        readonly
+        aria-label={`Source of version ${v.version}`}
+      >
         {v.snapshot.source}
       </textarea>
       <h2>Configuration</h2>
@@ -125,11 +163,22 @@ export function VersionPage(props: { script: Script; version: ScriptVersion; pri
   );
 }
 
-export function DiffPage(props: { script: Script; from: ScriptVersion; to: ScriptVersion; principal: Principal }) {
+export function DiffPage(props: {
+  script: Script;
+  from: ScriptVersion;
+  to: ScriptVersion;
+  principal: Principal;
+}) {
   const { script: s, from, to } = props;
-  const config = (v: ScriptVersion) => JSON.stringify({ ...v.snapshot, source: undefined }, null, 2);
+  const config = (v: ScriptVersion) =>
+    JSON.stringify({ ...v.snapshot, source: undefined }, null, 2);
   return (
-    <Layout title={`${s.name}: v${from.version} → v${to.version}`} principal={props.principal} section="scripts" editor>
+    <Layout
+      title={`${s.name}: v${from.version} → v${to.version}`}
+      principal={props.principal}
+      section="scripts"
+      editor
+    >
       <div class="page-header">
         <h1>
           <a href={`/scripts/${s.id}`}>{s.name}</a>: v{from.version} → v{to.version}
@@ -141,12 +190,30 @@ export function DiffPage(props: { script: Script; from: ScriptVersion; to: Scrip
           <RestoreButton script={s} version={from.version} principal={props.principal} />
         </div>
       </div>
-      <div class="diff-editor" data-diff data-language={to.snapshot.language} data-original-id="diff-original" data-modified-id="diff-modified" role="region" aria-label={`Differences between version ${from.version} and ${to.version}`}></div>
+      <div
+        class="diff-editor"
+        data-diff
+        data-language={to.snapshot.language}
+        data-original-id="diff-original"
+        data-modified-id="diff-modified"
+        role="region"
+        aria-label={`Differences between version ${from.version} and ${to.version}`}
+      ></div>
       <div class="grid-2 diff-fallback">
-        <textarea id="diff-original" class="source-fallback" readonly aria-label={`Version ${from.version}`}>
+        <textarea
+          id="diff-original"
+          class="source-fallback"
+          readonly
+          aria-label={`Version ${from.version}`}
+        >
           {from.snapshot.source}
         </textarea>
-        <textarea id="diff-modified" class="source-fallback" readonly aria-label={`Version ${to.version}`}>
+        <textarea
+          id="diff-modified"
+          class="source-fallback"
+          readonly
+          aria-label={`Version ${to.version}`}
+        >
           {to.snapshot.source}
         </textarea>
       </div>

@@ -1,6 +1,7 @@
 // Main-process gate for a script's SDK calls: routes them to capabilities and enforces the
 // per-execution cap (100 calls), the per-script minute limits and the error contract (SPEC §4).
 import type { RateLimiter } from '../../cache/types.js';
+import { API_CALL_LIMIT_MESSAGE } from '../guest/protocol.js';
 import { noopLogger, type RuntimeLogger } from '../runtime-logger.js';
 import { SdkError } from './sdk-error.js';
 import type {
@@ -12,8 +13,8 @@ import type {
   SdkResult,
 } from './types.js';
 
+export { API_CALL_LIMIT_MESSAGE };
 export const MAX_SDK_CALLS_PER_EXECUTION = 100;
-export const API_CALL_LIMIT_MESSAGE = 'API call limit exceeded - at most 100 SDK calls per execution';
 export const RATE_LIMIT_MESSAGE = 'Rate limit exceeded';
 const MINUTE_MS = 60_000;
 
@@ -44,7 +45,10 @@ export interface ExecutionSdk {
 }
 
 export interface SdkDispatcher {
-  forExecution(ctx: SdkCallContext, limits: { readonly maxApiCallsPerMinute: number }): ExecutionSdk;
+  forExecution(
+    ctx: SdkCallContext,
+    limits: { readonly maxApiCallsPerMinute: number },
+  ): ExecutionSdk;
 }
 
 export interface SdkDispatcherOptions {
@@ -70,20 +74,35 @@ export function createSdkDispatcher(options: SdkDispatcherOptions): SdkDispatche
 
       const withinRateLimits = async (capability: Capability): Promise<boolean> => {
         const [api, own] = await Promise.all([
-          options.rateLimiter.consume(`rl:${ctx.scriptId}:api`, limits.maxApiCallsPerMinute, MINUTE_MS),
-          options.rateLimiter.consume(`rl:${ctx.scriptId}:${capability.name}`, capability.perMinuteLimit, MINUTE_MS),
+          options.rateLimiter.consume(
+            `rl:${ctx.scriptId}:api`,
+            limits.maxApiCallsPerMinute,
+            MINUTE_MS,
+          ),
+          options.rateLimiter.consume(
+            `rl:${ctx.scriptId}:${capability.name}`,
+            capability.perMinuteLimit,
+            MINUTE_MS,
+          ),
         ]);
         return api.allowed && own.allowed;
       };
 
       const handler: SdkHandler = async (call: SdkCall): Promise<SdkResult> => {
         if (released) return failure('SDK_ERROR', 'The execution has ended');
-        const capability = Object.hasOwn(METHODS, call.capability) ? capabilities.get(call.capability) : undefined;
-        if (!capability) return failure('SDK_ERROR', `Unknown SDK capability "${String(call.capability)}"`);
+        const capability = Object.hasOwn(METHODS, call.capability)
+          ? capabilities.get(call.capability)
+          : undefined;
+        if (!capability)
+          return failure('SDK_ERROR', `Unknown SDK capability "${String(call.capability)}"`);
         if (typeof call.method !== 'string' || !METHODS[capability.name].has(call.method)) {
-          return failure('SDK_ERROR', `Unknown SDK method "${capability.name}.${String(call.method)}"`);
+          return failure(
+            'SDK_ERROR',
+            `Unknown SDK method "${capability.name}.${String(call.method)}"`,
+          );
         }
-        if (!Array.isArray(call.args)) return failure('SDK_ERROR', 'SDK call arguments must be an array');
+        if (!Array.isArray(call.args))
+          return failure('SDK_ERROR', 'SDK call arguments must be an array');
         const qualified = `${capability.name}.${call.method}`;
         try {
           if (!UNCOUNTED.has(qualified)) {
@@ -93,7 +112,8 @@ export function createSdkDispatcher(options: SdkDispatcherOptions): SdkDispatche
             apiCallCount++;
             if (capability.name === 'http') httpCallCount++;
             if (capability.name === 'db' && DB_STATEMENTS.has(call.method)) dbQueryCount++;
-            if (!(await withinRateLimits(capability))) return failure('RATE_LIMIT', RATE_LIMIT_MESSAGE);
+            if (!(await withinRateLimits(capability)))
+              return failure('RATE_LIMIT', RATE_LIMIT_MESSAGE);
           }
           return { ok: true, value: await capability.call(ctx, call.method, call.args) };
         } catch (err) {

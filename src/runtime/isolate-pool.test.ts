@@ -1,0 +1,91 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createIsolatePool, type IsolatePool } from './isolate-pool.js';
+import { guestSource } from './guest-source.js';
+
+const code = (body: string) => `async function () {\n${body}\n}`;
+const never = () => false;
+
+describe('isolate pool (in a worker process)', () => {
+  const pools: IsolatePool[] = [];
+  const pool = (maxIsolates: number, maxIsolatesPerKey?: number): IsolatePool => {
+    const created = createIsolatePool({
+      guestSource: guestSource(),
+      maxIsolates,
+      ...(maxIsolatesPerKey ? { maxIsolatesPerKey } : {}),
+    });
+    pools.push(created);
+    return created;
+  };
+  after(() => {
+    for (const p of pools) p.disposeAll();
+  });
+
+  it('reuses the isolate and the compiled version; a new isolate compiles from the code cache', async () => {
+    const p = pool(10);
+    const slot = await p.acquire('s1', 16, never);
+    assert.ok(slot);
+    const first = await p.script(slot, 's1', 1, code('return 1'));
+    assert.equal(await p.script(slot, 's1', 1, code('return 1')), first);
+    assert.deepEqual(p.counters(), { compiles: 1, codeCacheHits: 0 });
+    p.release(slot);
+    const again = await p.acquire('s1', 16, never);
+    assert.equal(again, slot);
+    assert.equal(await p.script(again!, 's1', 1, code('return 1')), first);
+    // A second isolate for the same script (it is busy) compiles with the cached data.
+    const other = await p.acquire('s1', 16, never);
+    assert.ok(other && other !== slot);
+    await p.script(other, 's1', 1, code('return 1'));
+    assert.deepEqual(p.counters(), { compiles: 2, codeCacheHits: 1 });
+    assert.equal(p.size(), 2);
+  });
+
+  it('keys isolates by script and memory limit', async () => {
+    const p = pool(10);
+    const a = await p.acquire('s1', 16, never);
+    p.release(a!);
+    const b = await p.acquire('s1', 32, never);
+    const c = await p.acquire('s2', 16, never);
+    assert.notEqual(a, b);
+    assert.notEqual(a, c);
+    assert.equal(b?.memoryMiB, 32);
+    assert.equal(p.size(), 3);
+  });
+
+  it('disposes the least recently used idle isolate over the cap', async () => {
+    const p = pool(2);
+    const a = await p.acquire('a', 16, never);
+    const b = await p.acquire('b', 16, never);
+    p.release(a!);
+    p.release(b!);
+    const c = await p.acquire('c', 16, never);
+    assert.equal(p.size(), 2);
+    assert.equal(a?.isolate.isDisposed, true);
+    assert.equal(b?.isolate.isDisposed, false);
+    p.release(c!);
+  });
+
+  it('makes runs of a busy script wait for a free isolate, and a discard hands a new one over', async () => {
+    const p = pool(10, 1);
+    const first = await p.acquire('busy', 16, never);
+    let handed: unknown = null;
+    const waiting = p.acquire('busy', 16, never).then((slot) => (handed = slot));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(handed, null);
+    p.discard(first!);
+    const slot = await waiting;
+    assert.ok(slot && slot !== first);
+    assert.equal(first?.isolate.isDisposed, true);
+  });
+
+  it('gives up the wait when the run was abandoned', async () => {
+    const p = pool(10, 1);
+    const first = await p.acquire('gone', 16, never);
+    let abandoned = false;
+    const waiting = p.acquire('gone', 16, () => abandoned);
+    abandoned = true;
+    p.release(first!);
+    assert.equal(await waiting, null);
+    assert.equal(await p.acquire('gone', 16, never), first);
+  });
+});

@@ -1,0 +1,306 @@
+// Sandbox worker side: isolates keyed by script id + memory limit, reused least-recently-used
+// first, each with its compiled script versions (V8 code cache shared across isolates) and one
+// spare bootstrapped context prepared while the isolate is idle.
+import ivm from 'isolated-vm';
+import { LRUCache } from 'lru-cache';
+import { GUEST_FILENAME, SCRIPT_FILENAME } from './guest/protocol.js';
+
+/** isolated-vm sets these on compiled scripts; its typings leave them out. */
+type CachingScript = ivm.Script & {
+  cachedData?: ivm.ExternalCopy<ArrayBuffer>;
+  cachedDataRejected?: boolean;
+};
+
+/** Receives the guest's host calls for the execution currently using a slot. */
+export interface SlotListener {
+  call(callId: unknown, capability: unknown, method: unknown, argsJson: unknown): void;
+  log(level: unknown, message: unknown, metadataJson: unknown): void;
+  dropped(count: unknown): void;
+}
+
+export interface PreparedContext {
+  readonly context: ivm.Context;
+  /** The guest's `entry(op, …)` function (see guest/index.ts). */
+  readonly entry: ivm.Reference<unknown>;
+  /** The script function of the version compiled last, already evaluated in this context. */
+  readonly fn: { readonly version: number; readonly ref: ivm.Reference<unknown> } | null;
+}
+
+export interface IsolateSlot {
+  readonly key: string;
+  readonly memoryMiB: number;
+  readonly isolate: ivm.Isolate;
+  listener: SlotListener | null;
+}
+
+interface SlotState extends IsolateSlot {
+  readonly boot: ivm.Script;
+  readonly scripts: Map<number, ivm.Script>;
+  latest: { readonly version: number; readonly script: ivm.Script } | null;
+  readonly callbacks: readonly ivm.Callback[];
+  spare: Promise<PreparedContext> | null;
+  disposed: boolean;
+}
+
+interface KeyState {
+  readonly idle: SlotState[];
+  count: number;
+  readonly waiters: Array<(slot: SlotState | null) => void>;
+}
+
+export interface IsolatePoolOptions {
+  readonly guestSource: string;
+  /** Isolates kept in this process; idle ones beyond it are disposed least-recently-used first. */
+  readonly maxIsolates: number;
+  /** Concurrent isolates for one key before further runs of that script wait for a free one. */
+  readonly maxIsolatesPerKey?: number;
+  /** Compiled versions kept per isolate. */
+  readonly versionsPerIsolate?: number;
+}
+
+export interface IsolatePool {
+  /** Resolves null when `abandoned()` became true while waiting for a free isolate. */
+  acquire(
+    scriptId: string,
+    memoryMiB: number,
+    abandoned: () => boolean,
+  ): Promise<IsolateSlot | null>;
+  /** The compiled script for this version (compiled on first use; rejects with the SyntaxError). */
+  script(slot: IsolateSlot, scriptId: string, version: number, code: string): Promise<ivm.Script>;
+  /** A fresh bootstrapped context (the spare one when ready). */
+  takeContext(slot: IsolateSlot): Promise<PreparedContext>;
+  /** Back to the pool after a clean run; a spare context is prepared in the background. */
+  release(slot: IsolateSlot): void;
+  /** Dispose (timeout, memory failure, cancel); callers waiting for this key get a new isolate. */
+  discard(slot: IsolateSlot): void;
+  size(): number;
+  /** Scripts compiled, and how many of those compiles used V8 code cache data. */
+  counters(): { compiles: number; codeCacheHits: number };
+  disposeAll(): void;
+}
+
+/** Wraps the function expression so the script's completion value is the function. */
+function wrap(code: string): string {
+  return `(${code}\n)`;
+}
+
+export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
+  const maxPerKey = options.maxIsolatesPerKey ?? 8;
+  const versionsPerIsolate = options.versionsPerIsolate ?? 3;
+  const keys = new Map<string, KeyState>();
+  /** Idle slots, least recently used first (Map keeps insertion order). */
+  const idle = new Map<SlotState, true>();
+  const codeCache = new LRUCache<string, ivm.ExternalCopy<ArrayBuffer>>({ max: 1000 });
+  let guestCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+  let total = 0;
+  let compiles = 0;
+  let codeCacheHits = 0;
+
+  const keyState = (key: string): KeyState => {
+    let state = keys.get(key);
+    if (!state) {
+      state = { idle: [], count: 0, waiters: [] };
+      keys.set(key, state);
+    }
+    return state;
+  };
+
+  const createSlot = (key: string, memoryMiB: number): SlotState => {
+    const isolate = new ivm.Isolate({
+      memoryLimit: memoryMiB,
+      // isolated-vm's advice: the process state is unrecoverable; the supervisor starts a new one.
+      onCatastrophicError: () => process.kill(process.pid, 'SIGKILL'),
+    });
+    const boot: CachingScript = isolate.compileScriptSync(options.guestSource, {
+      filename: GUEST_FILENAME,
+      ...(guestCache ? { cachedData: guestCache } : { produceCachedData: true }),
+    });
+    if (!guestCache && boot.cachedData) guestCache = boot.cachedData;
+    const slot: SlotState = {
+      key,
+      memoryMiB,
+      isolate,
+      listener: null,
+      boot,
+      scripts: new Map(),
+      latest: null,
+      callbacks: [],
+      spare: null,
+      disposed: false,
+    };
+    // "ignored" callbacks: the guest never waits on the host (a sync callback from an isolate
+    // running on the thread pool costs ~60 µs; these ~3 µs) and nothing can reject across.
+    (slot.callbacks as ivm.Callback[]).push(
+      new ivm.Callback(
+        (a: unknown, b: unknown, c: unknown, d: unknown) => slot.listener?.call(a, b, c, d),
+        {
+          ignored: true,
+        },
+      ),
+      new ivm.Callback((a: unknown, b: unknown, c: unknown) => slot.listener?.log(a, b, c), {
+        ignored: true,
+      }),
+      new ivm.Callback((a: unknown) => slot.listener?.dropped(a), { ignored: true }),
+    );
+    total++;
+    keyState(key).count++;
+    return slot;
+  };
+
+  /**
+   * Everything a run needs short of the run itself. Context creation (the biggest part) goes to
+   * isolated-vm's thread pool; the rest runs only our own bounded code, synchronously: measured
+   * ~15% less CPU per execution than four asynchronous hops.
+   */
+  const prepare = async (slot: SlotState): Promise<PreparedContext> => {
+    const context = await slot.isolate.createContext();
+    const install = slot.boot.runSync(context, { reference: true }) as ivm.Reference<unknown>;
+    const entry = install.applySync(undefined, [...slot.callbacks], {
+      result: { reference: true },
+    }) as ivm.Reference<unknown>;
+    install.release();
+    const latest = slot.latest;
+    // Evaluating the function expression runs no user code; it saves a call on the hot path.
+    const fn = latest
+      ? {
+          version: latest.version,
+          ref: latest.script.runSync(context, { reference: true }) as ivm.Reference<unknown>,
+        }
+      : null;
+    return { context, entry, fn };
+  };
+
+  const dispose = (slot: SlotState): void => {
+    if (slot.disposed) return;
+    slot.disposed = true;
+    slot.listener = null;
+    idle.delete(slot);
+    const state = keyState(slot.key);
+    const at = state.idle.indexOf(slot);
+    if (at !== -1) state.idle.splice(at, 1);
+    state.count--;
+    total--;
+    if (!slot.isolate.isDisposed) slot.isolate.dispose();
+    forgetIfUnused(slot.key);
+  };
+
+  const forgetIfUnused = (key: string): void => {
+    const state = keys.get(key);
+    if (state && state.count === 0 && state.waiters.length === 0) keys.delete(key);
+  };
+
+  const evictIdle = (): void => {
+    while (total >= options.maxIsolates) {
+      const oldest = idle.keys().next();
+      if (oldest.done) return; // every isolate is busy: go over the cap until some come back
+      dispose(oldest.value);
+    }
+  };
+
+  /** Hands a slot (or a brand-new one) to the first waiter that still wants it. */
+  const serveWaiter = (
+    state: KeyState,
+    key: string,
+    memoryMiB: number,
+    slot: SlotState | null,
+  ): boolean => {
+    const waiter = state.waiters.shift();
+    if (!waiter) return false;
+    waiter(slot ?? createSlot(key, memoryMiB));
+    return true;
+  };
+
+  const asState = (slot: IsolateSlot): SlotState => slot as SlotState;
+
+  return {
+    async acquire(scriptId, memoryMiB, abandoned) {
+      const key = `${scriptId}\u0000${memoryMiB}`;
+      const state = keyState(key);
+      const ready = state.idle.pop();
+      if (ready) {
+        idle.delete(ready);
+        return ready;
+      }
+      if (state.count < maxPerKey) {
+        evictIdle();
+        return createSlot(key, memoryMiB);
+      }
+      // Every isolate of this script is busy: wait for one rather than multiplying isolates.
+      const slot = await new Promise<SlotState | null>((resolve) => state.waiters.push(resolve));
+      if (slot && abandoned()) {
+        this.release(slot);
+        return null;
+      }
+      return slot;
+    },
+
+    async script(slot, scriptId, version, code) {
+      const state = asState(slot);
+      const compiled = state.scripts.get(version);
+      if (compiled) {
+        if (state.latest?.script !== compiled) state.latest = { version, script: compiled };
+        return compiled;
+      }
+      const cacheKey = `${scriptId}@${version}`;
+      const cachedData = codeCache.get(cacheKey);
+      const script: CachingScript = await slot.isolate.compileScript(wrap(code), {
+        filename: SCRIPT_FILENAME,
+        ...(cachedData ? { cachedData } : { produceCachedData: true }),
+      });
+      compiles++;
+      if (cachedData && script.cachedDataRejected === true) codeCache.delete(cacheKey);
+      else if (cachedData) codeCacheHits++;
+      if (!cachedData && script.cachedData) codeCache.set(cacheKey, script.cachedData);
+      state.scripts.set(version, script);
+      state.latest = { version, script };
+      if (state.scripts.size > versionsPerIsolate) {
+        const oldest = state.scripts.keys().next().value as number;
+        state.scripts.get(oldest)?.release();
+        state.scripts.delete(oldest);
+      }
+      return script;
+    },
+
+    takeContext(slot) {
+      const state = asState(slot);
+      const spare = state.spare;
+      state.spare = null;
+      return spare ?? prepare(state);
+    },
+
+    release(slot) {
+      const state = asState(slot);
+      if (state.disposed) return;
+      state.listener = null;
+      const spare = prepare(state);
+      state.spare = spare;
+      // Disposal while preparing rejects it; takeContext's caller sees that rejection if it comes.
+      spare.catch(() => {});
+      const key = keyState(state.key);
+      if (serveWaiter(key, state.key, state.memoryMiB, state)) return;
+      key.idle.push(state);
+      idle.set(state, true);
+      evictIdle();
+    },
+
+    discard(slot) {
+      const state = asState(slot);
+      if (state.disposed) return;
+      const key = keyState(state.key);
+      dispose(state);
+      serveWaiter(key, state.key, state.memoryMiB, null);
+      forgetIfUnused(state.key);
+    },
+
+    size: () => total,
+
+    counters: () => ({ compiles, codeCacheHits }),
+
+    disposeAll() {
+      for (const state of keys.values()) {
+        for (const waiter of state.waiters.splice(0)) waiter(null);
+      }
+      for (const slot of [...idle.keys()]) dispose(slot);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// Entry of a sandbox worker process (forked by the supervisor in sandbox.ts): runs executions in
+// isolated-vm isolates and forwards SDK calls over IPC. Holds no credentials and no network.
+import { createIsolatePool, type IsolatePool } from './isolate-pool.js';
+import { startExecution, type Execution } from './execution.js';
+import type { FromWorker, ToWorker, WorkerHealth } from './protocol.js';
+import { MAX_SDK_CALLS_PER_RUN } from './guest/protocol.js';
+
+const HEARTBEAT_MS = 500;
+
+const executions = new Map<number, Execution>();
+let pool: IsolatePool | null = null;
+
+function send(message: FromWorker): void {
+  if (process.connected) process.send?.(message);
+}
+
+/** Sent with heartbeats only: reading RSS costs ~35 µs, too much for every execution. */
+function health(): WorkerHealth {
+  return { rss: process.memoryUsage.rss(), isolates: pool?.size() ?? 0 };
+}
+
+function onMessage(message: ToWorker): void {
+  switch (message.t) {
+    case 'init': {
+      pool = createIsolatePool({
+        guestSource: message.init.guestSource,
+        maxIsolates: message.init.maxIsolates,
+      });
+      setInterval(() => send({ t: 'heartbeat', health: health() }), HEARTBEAT_MS).unref();
+      send({ t: 'ready' });
+      return;
+    }
+    case 'run': {
+      if (!pool) return;
+      const { id } = message;
+      const execution = startExecution(message.run, {
+        pool,
+        maxSdkCalls: MAX_SDK_CALLS_PER_RUN,
+        sendSdk: (callId, capability, method, argsJson) =>
+          send({ t: 'sdk', id, callId, capability, method, argsJson }),
+      });
+      executions.set(id, execution);
+      void execution.done.then((outcome) => {
+        executions.delete(id);
+        send({ t: 'done', id, outcome });
+      });
+      return;
+    }
+    case 'sdk-result':
+      executions.get(message.id)?.settleSdk(message.callId, message.result);
+      return;
+    case 'cancel':
+      executions.get(message.id)?.stop('cancelled');
+      return;
+  }
+}
+
+process.on('message', (message) => onMessage(message as ToWorker));
+// The supervisor is gone: nobody can use our results, and an orphan must not linger.
+process.on('disconnect', () => {
+  pool?.disposeAll();
+  process.exit(0);
+});
+send({ t: 'hello' });

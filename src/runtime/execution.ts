@@ -188,6 +188,7 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
       const prepared = await deps.pool.takeContext(slot);
       context = prepared.context;
       entry = prepared.entry;
+      slot.activeToken = prepared.token;
       cpuStart = slot.isolate.cpuTime;
       if (prepared.fn?.version === run.version) {
         fn = prepared.fn.ref;
@@ -235,6 +236,7 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
       return classify(thrown, phase);
     } finally {
       slot.listener = null;
+      slot.activeToken = 0;
       if (!slot.isolate.isDisposed) {
         fn?.release();
         entry?.release();

@@ -1,6 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createIsolatePool, type IsolatePool } from './isolate-pool.js';
+import type ivm from 'isolated-vm';
+import { createIsolatePool, type IsolatePool, type SlotListener } from './isolate-pool.js';
 import { guestSource } from './guest-source.js';
 
 const code = (body: string) => `async function () {\n${body}\n}`;
@@ -87,5 +88,34 @@ describe('isolate pool (in a worker process)', () => {
     p.release(first!);
     assert.equal(await waiting, null);
     assert.equal(await p.acquire('gone', 16, never), first);
+  });
+
+  it("drops host calls from an earlier execution's context", async () => {
+    const p = pool(10);
+    const slot = await p.acquire('tokens', 16, never);
+    assert.ok(slot);
+    const heard: string[] = [];
+    const listener: SlotListener = {
+      call: () => heard.push('call'),
+      log: (_level, message) => heard.push(String(message)),
+      dropped: () => {},
+    };
+    const first = await p.takeContext(slot);
+    const stale = first.context.evalSync('() => sdk.log.info("from the first context")', {
+      reference: true,
+    }) as ivm.Reference<() => void>;
+    const second = await p.takeContext(slot);
+    assert.notEqual(first.token, second.token);
+    slot.listener = listener;
+    slot.activeToken = second.token;
+    const fresh = second.context.evalSync('() => sdk.log.info("from the second context")', {
+      reference: true,
+    }) as ivm.Reference<() => void>;
+    stale.applySync(undefined, []);
+    fresh.applySync(undefined, []);
+    const deadline = Date.now() + 2000;
+    while (heard.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 20)); // let a wrongly routed call arrive, if any
+    assert.deepEqual(heard, ['from the second context']);
   });
 });

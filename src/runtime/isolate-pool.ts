@@ -19,6 +19,8 @@ export interface SlotListener {
 }
 
 export interface PreparedContext {
+  /** Identifies this context's host calls; see IsolateSlot.activeToken. */
+  readonly token: number;
   readonly context: ivm.Context;
   /** The guest's `entry(op, …)` function (see guest/index.ts). */
   readonly entry: ivm.Reference<unknown>;
@@ -31,6 +33,11 @@ export interface IsolateSlot {
   readonly memoryMiB: number;
   readonly isolate: ivm.Isolate;
   listener: SlotListener | null;
+  /**
+   * Token of the context the listener belongs to. Host calls from any other context of this
+   * isolate (an earlier execution's leftovers) are dropped, never routed to the current run.
+   */
+  activeToken: number;
 }
 
 interface SlotState extends IsolateSlot {
@@ -94,6 +101,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
   let guestCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
   let total = 0;
   let compiles = 0;
+  let contextTokens = 0;
   let codeCacheHits = 0;
 
   const keyState = (key: string): KeyState => {
@@ -121,6 +129,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
       memoryMiB,
       isolate,
       listener: null,
+      activeToken: 0,
       boot,
       scripts: new Map(),
       latest: null,
@@ -130,17 +139,21 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
     };
     // "ignored" callbacks: the guest never waits on the host (a sync callback from an isolate
     // running on the thread pool costs ~60 µs; these ~3 µs) and nothing can reject across.
+    const current = (token: unknown): SlotListener | null =>
+      token === slot.activeToken ? slot.listener : null;
     (slot.callbacks as ivm.Callback[]).push(
       new ivm.Callback(
-        (a: unknown, b: unknown, c: unknown, d: unknown) => slot.listener?.call(a, b, c, d),
-        {
-          ignored: true,
-        },
+        (token: unknown, a: unknown, b: unknown, c: unknown, d: unknown) =>
+          current(token)?.call(a, b, c, d),
+        { ignored: true },
       ),
-      new ivm.Callback((a: unknown, b: unknown, c: unknown) => slot.listener?.log(a, b, c), {
+      new ivm.Callback(
+        (token: unknown, a: unknown, b: unknown, c: unknown) => current(token)?.log(a, b, c),
+        { ignored: true },
+      ),
+      new ivm.Callback((token: unknown, a: unknown) => current(token)?.dropped(a), {
         ignored: true,
       }),
-      new ivm.Callback((a: unknown) => slot.listener?.dropped(a), { ignored: true }),
     );
     total++;
     keyState(key).count++;
@@ -155,7 +168,8 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
   const prepare = async (slot: SlotState): Promise<PreparedContext> => {
     const context = await slot.isolate.createContext();
     const install = slot.boot.runSync(context, { reference: true }) as ivm.Reference<unknown>;
-    const entry = install.applySync(undefined, [...slot.callbacks], {
+    const token = ++contextTokens;
+    const entry = install.applySync(undefined, [...slot.callbacks, token], {
       result: { reference: true },
     }) as ivm.Reference<unknown>;
     install.release();
@@ -167,7 +181,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
           ref: latest.script.runSync(context, { reference: true }) as ivm.Reference<unknown>,
         }
       : null;
-    return { context, entry, fn };
+    return { token, context, entry, fn };
   };
 
   const dispose = (slot: SlotState): void => {

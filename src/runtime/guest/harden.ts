@@ -16,8 +16,18 @@ import {
 
 type AnyObject = Record<PropertyKey, unknown>;
 
-/** Globals a script must not see. `console` is V8's inspector console; the guest installs its own. */
-const REMOVED_GLOBALS = ['eval', 'WebAssembly', 'SharedArrayBuffer', 'console'];
+/**
+ * Globals a script must not see. `console` is V8's inspector console; the guest installs its own.
+ * FinalizationRegistry callbacks run whenever V8 collects garbage — possibly during a later
+ * execution in the same isolate — so they would let one execution run code inside the next.
+ */
+const REMOVED_GLOBALS = [
+  'eval',
+  'WebAssembly',
+  'SharedArrayBuffer',
+  'FinalizationRegistry',
+  'console',
+];
 
 /** Globals that are neither constructors nor namespaces: nothing to freeze. */
 const PLAIN_GLOBALS = new SetCtor([

@@ -1,7 +1,7 @@
 // Entry of the guest bundle, evaluated once per fresh context: `install` builds the globals
 // (context, sdk, events, console), hardens the context and returns the entry the host calls.
 import { ObjectDefineProperty, ObjectFreeze } from './intrinsics.js';
-import { OP_RUN, type HostFunctions } from './protocol.js';
+import { OP_RUN, type HostFunctions, type RawHostFunctions } from './protocol.js';
 import { createHostCalls } from './host-calls.js';
 import { createLog } from './log.js';
 import { createSdk } from './sdk.js';
@@ -11,12 +11,18 @@ import { harden } from './harden.js';
 export type GuestEntry = (op: number, a: unknown, b: unknown, c: unknown, d: unknown) => unknown;
 
 export function install(
-  call: HostFunctions['call'],
-  log: HostFunctions['log'],
-  dropped: HostFunctions['dropped'],
+  call: RawHostFunctions['call'],
+  log: RawHostFunctions['log'],
+  dropped: RawHostFunctions['dropped'],
+  token: number,
 ): GuestEntry {
   const global = globalThis as unknown as Record<string, unknown>;
-  const host: HostFunctions = { call, log, dropped };
+  const host: HostFunctions = {
+    call: (callId, capability, method, argsJson) =>
+      call(token, callId, capability, method, argsJson),
+    log: (level, message, metadataJson) => log(token, level, message, metadataJson),
+    dropped: (count) => dropped(token, count),
+  };
   const calls = createHostCalls(host.call);
   const guestLog = createLog(host);
   const { sdk, events } = createSdk(calls.call, guestLog);

@@ -25,8 +25,27 @@ export const ERROR_CODE_PATTERN = /^[A-Z][A-Z0-9_]{1,40}$/;
 
 /**
  * Host functions handed to `install` (isolated-vm Callbacks in "ignored" mode: they return nothing
- * and never throw into the guest, so nothing can reject across the isolate boundary).
+ * and never throw into the guest, so nothing can reject across the isolate boundary). Each takes
+ * the context's token first: the host drops calls from any context but the running one.
  */
+export interface RawHostFunctions {
+  readonly call: (
+    token: number,
+    callId: number,
+    capability: string,
+    method: string,
+    argsJson: string,
+  ) => void;
+  readonly log: (
+    token: number,
+    level: number,
+    message: string,
+    metadataJson: string | undefined,
+  ) => void;
+  readonly dropped: (token: number, count: number) => void;
+}
+
+/** The host functions as the guest modules use them, the token already applied. */
 export interface HostFunctions {
   /** Starts SDK call `callId`; the host later settles it through the entry function (OP_SETTLE). */
   readonly call: (callId: number, capability: string, method: string, argsJson: string) => void;

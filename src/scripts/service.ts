@@ -78,20 +78,35 @@ export function toInput(s: Script | ScriptInput): ScriptInput {
   };
 }
 
+function syntaxMessage(e: CompileMarker): string {
+  return `Syntax error at line ${e.line}, column ${e.column}: ${e.message}`;
+}
+
 async function validate(
   raw: unknown,
   options: Parameters<typeof validateScriptInput>[1],
 ): Promise<{ input: ScriptInput; compiled: CompiledSource; changeNote: string }> {
   const v = validateScriptInput(raw, options);
   if (!v.ok) {
-    throw new AppError('VALIDATION_ERROR', Object.values(v.fields)[0] ?? 'Invalid script', {
-      fields: v.fields,
+    // Report a syntax error together with the other field errors, so the author fixes all at once.
+    const given = raw as { source?: unknown; language?: unknown };
+    const fields = { ...v.fields };
+    let markers: CompileMarker[] = [];
+    if (!fields.source && typeof given.source === 'string' && given.source.trim()) {
+      const c = await compileScript(given.source, given.language === 'typescript' ? 'typescript' : 'javascript');
+      if (!c.ok) {
+        markers = c.errors;
+        fields.source = syntaxMessage(c.errors[0]!);
+      }
+    }
+    throw new AppError('VALIDATION_ERROR', Object.values(fields)[0] ?? 'Invalid script', {
+      fields,
+      ...(markers.length > 0 ? { details: { markers } } : {}),
     });
   }
   const c = await compileScript(v.value.source, v.value.language);
   if (!c.ok) {
-    const first = c.errors[0]!;
-    const message = `Syntax error at line ${first.line}, column ${first.column}: ${first.message}`;
+    const message = syntaxMessage(c.errors[0]!);
     throw new AppError('VALIDATION_ERROR', message, {
       fields: { source: message },
       details: { markers: c.errors satisfies CompileMarker[] },

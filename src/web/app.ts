@@ -69,6 +69,9 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
         formAction: ["'self'"],
       },
       crossOriginEmbedderPolicy: false,
+      // Not no-referrer: with it Chromium sends `Origin: null` on form posts, which makes them
+      // cross-site (SameSite cookies withheld, CSRF origin check failed).
+      referrerPolicy: 'same-origin',
     }),
   );
   app.use(

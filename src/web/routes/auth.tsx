@@ -40,7 +40,10 @@ export function authRoutes(deps: {
     opts: { email?: string; error?: string | null; next: string },
     status: 200 | 400 | 401 | 403 | 429 = 200,
   ) => {
-    const csrf = randomSecret(16);
+    // Reuse the browser's token: a second render (another tab, a prefetch) must not invalidate
+    // the form the user is looking at.
+    const existing = getCookie(c, LOGIN_CSRF_COOKIE);
+    const csrf = existing && /^[A-Za-z0-9_-]{16,64}$/.test(existing) ? existing : randomSecret(16);
     setCookie(c, LOGIN_CSRF_COOKIE, csrf, {
       path: '/login',
       httpOnly: true,

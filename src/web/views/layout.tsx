@@ -42,6 +42,7 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${props.title} · jsruntime`}</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         {props.editor ? <link rel="stylesheet" href="/assets/editor.css" /> : null}
         <script src="/assets/htmx.min.js" defer></script>

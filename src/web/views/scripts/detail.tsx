@@ -31,6 +31,7 @@ export function LifecycleActions(props: { script: Script; principal: Principal }
             aria-label={`${ACTION_RULES[action].label} script ${props.script.name}`}
             {...(action === 'archive'
               ? {
+                  'hx-post': `/scripts/${props.script.id}/status`,
                   'hx-confirm': `Archive "${props.script.name}"? Archived scripts never run again.`,
                 }
               : {})}

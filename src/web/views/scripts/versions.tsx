@@ -21,6 +21,7 @@ function RestoreButton(props: { script: Script; version: number; principal: Prin
         type="submit"
         class="small"
         aria-label={`Restore version ${props.version}`}
+        hx-post={`/scripts/${props.script.id}/versions/${props.version}/restore`}
         hx-confirm={`Restore version ${props.version}? This creates version ${props.script.version + 1} with its content.`}
       >
         Restore

@@ -93,7 +93,10 @@ async function validate(
     const fields = { ...v.fields };
     let markers: CompileMarker[] = [];
     if (!fields.source && typeof given.source === 'string' && given.source.trim()) {
-      const c = await compileScript(given.source, given.language === 'typescript' ? 'typescript' : 'javascript');
+      const c = await compileScript(
+        given.source,
+        given.language === 'typescript' ? 'typescript' : 'javascript',
+      );
       if (!c.ok) {
         markers = c.errors;
         fields.source = syntaxMessage(c.errors[0]!);

@@ -7,17 +7,36 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser, screenshot, type LaunchedBrowser } from '../helpers/browser.js';
 import { testServers } from '../helpers/databases.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestService, type TestService } from '../helpers/service.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  startTestService,
+  type TestService,
+} from '../helpers/service.js';
 
 interface EditorWindow {
   jsruntimeEditor: {
     ready: Promise<void>;
-    get(el: unknown): { model: { setValue(v: string): void; getValue(): string; getLineCount(): number; getLineMaxColumn(l: number): number }; editor: { focus(): void; setPosition(p: { lineNumber: number; column: number }): void } } | undefined;
+    get(
+      el: unknown,
+    ):
+      | {
+          model: {
+            setValue(v: string): void;
+            getValue(): string;
+            getLineCount(): number;
+            getLineMaxColumn(l: number): number;
+          };
+          editor: { focus(): void; setPosition(p: { lineNumber: number; column: number }): void };
+        }
+      | undefined;
   };
-  document: { querySelector(s: string): unknown; querySelectorAll(s: string): { length: number }; documentElement: { scrollWidth: number; clientWidth: number } };
+  document: {
+    querySelector(s: string): unknown;
+    querySelectorAll(s: string): { length: number };
+    documentElement: { scrollWidth: number; clientWidth: number };
+  };
 }
-
-
 
 const server = testServers()[0]!;
 
@@ -52,7 +71,11 @@ describe('scripts UI in Chromium', () => {
     });
     // 4xx answers the test provokes on purpose (validation) are logged by the browser too.
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 4\d\d|Response Status Error Code 4\d\d/.test(m.text())) pageErrors.push(m.text());
+      if (
+        m.type() === 'error' &&
+        !/status of 4\d\d|Response Status Error Code 4\d\d/.test(m.text())
+      )
+        pageErrors.push(m.text());
     });
   });
   after(async () => {
@@ -70,12 +93,50 @@ describe('scripts UI in Chromium', () => {
     await page.getByText('No scripts yet. Create your first script to get started.').waitFor();
   });
 
-  const cases: Array<{ type: string; name: string; fill: (p: Page) => Promise<void>; source: string }> = [
-    { type: 'oneoff', name: 'Manual report', fill: async () => {}, source: "sdk.log.info('running');\nreturn { ok: true, input: context.input };" },
-    { type: 'scheduled', name: 'Nightly export', fill: async (p) => { await p.fill('#f-CronExpression', '0 2 * * *'); await p.fill('#f-Timezone', 'Europe/Berlin'); }, source: 'return 1;' },
-    { type: 'http', name: 'Order webhook', fill: async (p) => { await p.fill('#f-HTTPPath', '/orders/:id'); await p.check('input[name=HTTPMethods][value=POST]'); }, source: 'return { status: 202 };' },
-    { type: 'event', name: 'Receipt on payment', fill: async (p) => { await p.fill('#f-EventTypes', 'sales.order.paid'); }, source: 'return context.trigger.eventPayload;' },
-    { type: 'embedded', name: 'Price calculator', fill: async () => {}, source: 'return { total: context.input.qty * 2 };' },
+  const cases: Array<{
+    type: string;
+    name: string;
+    fill: (p: Page) => Promise<void>;
+    source: string;
+  }> = [
+    {
+      type: 'oneoff',
+      name: 'Manual report',
+      fill: async () => {},
+      source: "sdk.log.info('running');\nreturn { ok: true, input: context.input };",
+    },
+    {
+      type: 'scheduled',
+      name: 'Nightly export',
+      fill: async (p) => {
+        await p.fill('#f-CronExpression', '0 2 * * *');
+        await p.fill('#f-Timezone', 'Europe/Berlin');
+      },
+      source: 'return 1;',
+    },
+    {
+      type: 'http',
+      name: 'Order webhook',
+      fill: async (p) => {
+        await p.fill('#f-HTTPPath', '/orders/:id');
+        await p.check('input[name=HTTPMethods][value=POST]');
+      },
+      source: 'return { status: 202 };',
+    },
+    {
+      type: 'event',
+      name: 'Receipt on payment',
+      fill: async (p) => {
+        await p.fill('#f-EventTypes', 'sales.order.paid');
+      },
+      source: 'return context.trigger.eventPayload;',
+    },
+    {
+      type: 'embedded',
+      name: 'Price calculator',
+      fill: async () => {},
+      source: 'return { total: context.input.qty * 2 };',
+    },
   ];
   for (const c of cases) {
     it(`creates a ${c.type} script from the form`, async () => {
@@ -111,7 +172,10 @@ describe('scripts UI in Chromium', () => {
     await page.click('#script-form button[type=submit]');
     await page.locator('#f-Name-error').waitFor();
     assert.equal(await page.textContent('#f-Name-error'), 'Name must be at least 3 characters');
-    assert.equal(await page.textContent('#f-CronExpression-error'), 'Invalid cron expression. Format: minute hour day month weekday');
+    assert.equal(
+      await page.textContent('#f-CronExpression-error'),
+      'Invalid cron expression. Format: minute hour day month weekday',
+    );
     assert.match((await page.textContent('#f-Source-error')) ?? '', /line 1, column \d+/);
     assert.equal(await page.inputValue('#f-Name'), 'ab');
     assert.equal(await page.inputValue('#f-Description'), 'my description stays');
@@ -129,7 +193,9 @@ describe('scripts UI in Chromium', () => {
     for (const c of cases) await page.locator('#scripts-table a', { hasText: c.name }).waitFor();
     await page.fill('input[aria-label="Search scripts"]', 'webhook');
     await page.locator('#scripts-table tbody tr', { hasText: 'Order webhook' }).waitFor();
-    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#scripts-table tbody tr').length === 1);
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelectorAll('#scripts-table tbody tr').length === 1,
+    );
     await page.goto(`${t.base}/scripts`);
     await screenshot(page, 'scripts-list');
   });
@@ -146,7 +212,9 @@ describe('scripts UI in Chromium', () => {
       h.editor.setPosition({ lineNumber: line, column: h.model.getLineMaxColumn(line) });
     });
     await page.keyboard.type('sdk.http.');
-    const get = page.locator('.suggest-widget.visible .monaco-list-row .label-name').filter({ hasText: /^get$/ });
+    const get = page
+      .locator('.suggest-widget.visible .monaco-list-row .label-name')
+      .filter({ hasText: /^get$/ });
     await get.first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'script-editor');
     await page.keyboard.press('Escape');
@@ -162,14 +230,22 @@ describe('scripts UI in Chromium', () => {
     await page.click('#versions-table tr#version-2 a:has-text("Diff")');
     await page.waitForURL(/\/diff\?from=1&to=2/);
     await page.locator('.diff-editor .monaco-diff-editor').waitFor();
-    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.diff-editor .line-insert, .diff-editor .char-insert').length > 0);
+    await page.waitForFunction(
+      () =>
+        (globalThis as any).document.querySelectorAll(
+          '.diff-editor .line-insert, .diff-editor .char-insert',
+        ).length > 0,
+    );
     await screenshot(page, 'script-diff');
     await page.click('button[aria-label="Restore version 1"]');
     await page.waitForURL(`${t.base}/scripts/${ids.oneoff}`);
     await page.getByText('Version 1 restored. Version 3 created.').waitFor();
     assert.match(dialogs.at(-1) ?? '', /Restore version 1\? This creates version 3/);
     const source = await page.inputValue('#source-view');
-    assert.equal(source.trim(), "sdk.log.info('running');\nreturn { ok: true, input: context.input };");
+    assert.equal(
+      source.trim(),
+      "sdk.log.info('running');\nreturn { ok: true, input: context.input };",
+    );
     await page.getByText('Version 3').first().waitFor();
   });
 
@@ -180,8 +256,17 @@ describe('scripts UI in Chromium', () => {
     await page.click('#execute-form button[type=submit]');
     const badge = page.locator('#execution-rows tr').first().locator('.badge');
     await badge.waitFor();
-    await page.waitForFunction(() => (globalThis as any).document.querySelector('#execution-rows tr .badge')?.textContent === 'Completed', null, { timeout: 20_000 });
-    assert.match((await badge.getAttribute('aria-label')) ?? '', /^Execution [0-9a-f-]{36} status: completed$/);
+    await page.waitForFunction(
+      () =>
+        (globalThis as any).document.querySelector('#execution-rows tr .badge')?.textContent ===
+        'Completed',
+      null,
+      { timeout: 20_000 },
+    );
+    assert.match(
+      (await badge.getAttribute('aria-label')) ?? '',
+      /^Execution [0-9a-f-]{36} status: completed$/,
+    );
     await page.locator('#execution-rows tr').first().locator('a').first().click();
     await page.locator('#execution-output').waitFor();
     assert.match((await page.textContent('#execution-output')) ?? '', /"from": "browser"/);
@@ -197,14 +282,20 @@ describe('scripts UI in Chromium', () => {
     assert.equal(dialogs.length, before + 1, 'one confirm dialog');
     assert.match(dialogs.at(-1)!, /Delete script "Nightly export"\?/);
     assert.equal(page.url(), `${t.base}/scripts`, 'no navigation: the row went away in place');
-    const r = await fetch(`${t.base}/api/v1/scripts/${ids.scheduled}`, { headers: { authorization: 'Bearer jsr_test_admin_token_0123456789abcdef' } });
+    const r = await fetch(`${t.base}/api/v1/scripts/${ids.scheduled}`, {
+      headers: { authorization: 'Bearer jsr_test_admin_token_0123456789abcdef' },
+    });
     assert.equal(r.status, 404);
   });
 
   it('works at 360 px wide', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${t.base}/scripts`);
-    const overflow = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () =>
+        (globalThis as any).document.documentElement.scrollWidth -
+        (globalThis as any).document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`);
     await screenshot(page, 'scripts-list-phone');
     await page.setViewportSize({ width: 1280, height: 900 });

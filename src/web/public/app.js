@@ -4,9 +4,12 @@
   function dismissLater(el) {
     if (el.dataset.timer) return;
     el.dataset.timer = '1';
-    setTimeout(function () {
-      el.remove();
-    }, el.classList.contains('toast-error') ? 9000 : 5000);
+    setTimeout(
+      function () {
+        el.remove();
+      },
+      el.classList.contains('toast-error') ? 9000 : 5000,
+    );
   }
   function showToast(message, kind) {
     var box = document.getElementById('toasts');

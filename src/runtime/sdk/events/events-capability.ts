@@ -9,12 +9,15 @@ import type { Capability, SdkCallContext } from '../types.js';
 export const MAX_CHAIN_DEPTH = 8;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
-export function createEventsCapability(deps: { publish: (e: NewEvent) => Promise<StoredEvent> }): Capability {
+export function createEventsCapability(deps: {
+  publish: (e: NewEvent) => Promise<StoredEvent>;
+}): Capability {
   return {
     name: 'events',
     perMinuteLimit: 30,
     async call(ctx: SdkCallContext, method: string, args: unknown[]) {
-      if (method !== 'publish') throw new SdkError('SDK_ERROR', `events.${method} is not a function`);
+      if (method !== 'publish')
+        throw new SdkError('SDK_ERROR', `events.${method} is not a function`);
       const [type, payload] = args;
       if (typeof type !== 'string' || !isValidEventType(type)) {
         throw new SdkError(
@@ -23,11 +26,17 @@ export function createEventsCapability(deps: { publish: (e: NewEvent) => Promise
         );
       }
       if (type.startsWith('jsruntime.')) {
-        throw new SdkError('INVALID_EVENT_TYPE', 'Invalid event type - jsruntime.* events are published by the service only');
+        throw new SdkError(
+          'INVALID_EVENT_TYPE',
+          'Invalid event type - jsruntime.* events are published by the service only',
+        );
       }
       const depth = ctx.chainDepth + 1;
       if (depth > MAX_CHAIN_DEPTH) {
-        throw new SdkError('EVENT_LOOP', `Event chain too deep - more than ${MAX_CHAIN_DEPTH} events triggered each other`);
+        throw new SdkError(
+          'EVENT_LOOP',
+          `Event chain too deep - more than ${MAX_CHAIN_DEPTH} events triggered each other`,
+        );
       }
       const text = JSON.stringify(payload ?? {});
       if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {

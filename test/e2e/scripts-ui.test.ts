@@ -17,9 +17,7 @@ import {
 interface EditorWindow {
   jsruntimeEditor: {
     ready: Promise<void>;
-    get(
-      el: unknown,
-    ):
+    get(el: unknown):
       | {
           model: {
             setValue(v: string): void;

@@ -57,8 +57,10 @@ function onMessage(message: ToWorker): void {
 
 process.on('message', (message) => onMessage(message as ToWorker));
 // The supervisor is gone: nobody can use our results, and an orphan must not linger.
+// SIGKILL ourselves rather than dispose and exit: disposing an isolate that is still running a
+// loop can block this thread, and then the orphan spins forever (seen after a kill -9 of the
+// parent). Nothing here needs cleaning up: the isolates die with the process.
 process.on('disconnect', () => {
-  pool?.disposeAll();
-  process.exit(0);
+  process.kill(process.pid, 'SIGKILL');
 });
 send({ t: 'hello' });

@@ -24,8 +24,10 @@ export async function listenForCancels(
         if (n.channel === CHANNEL && n.payload) onCancel(n.payload);
       });
       c.on('error', () => {
-        c.release(true);
+        // Only the live listener is replaced; one closed on purpose is already released.
+        if (client !== c) return;
         client = null;
+        c.release(true);
         if (!closed) setTimeout(() => void connect(), 1000).unref();
       });
       await c.query(`LISTEN ${CHANNEL}`);

@@ -21,25 +21,50 @@ for (const server of testServers()) {
     });
 
     const schedule = async (name: string, cron: string, timezone = 'UTC') => {
-      const r = await api.post('/api/v1/scripts', { name, type: 'scheduled', status: 'active', cronExpression: cron, timezone, source: 'return 1;' });
+      const r = await api.post('/api/v1/scripts', {
+        name,
+        type: 'scheduled',
+        status: 'active',
+        cronExpression: cron,
+        timezone,
+        source: 'return 1;',
+      });
       assert.equal(r.status, 201, r.text);
       return r.json().id as string;
     };
     const pool = () => t.service.database.pool;
     const cronRuns = async (id: string) =>
-      (await pool().query("SELECT trigger_data->>'scheduledAt' AS tick FROM script_executions WHERE script_id = $1 AND trigger_type = 'cron'", [id])).rows;
+      (
+        await pool().query(
+          "SELECT trigger_data->>'scheduledAt' AS tick FROM script_executions WHERE script_id = $1 AND trigger_type = 'cron'",
+          [id],
+        )
+      ).rows;
 
     it('claims a due tick exactly once when five nodes poll at the same moment', async () => {
       const id = await schedule('Every five', '*/5 * * * *');
       const due = new Date(Date.UTC(2030, 0, 1, 10, 5, 0));
-      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [id, due]);
+      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [
+        id,
+        due,
+      ]);
       const now = new Date(due.getTime() + 1000);
-      const handled = await Promise.all(Array.from({ length: 5 }, () => runDueSchedules(pool(), { now })));
-      assert.equal(handled.reduce((a, b) => a + b, 0), 1);
+      const handled = await Promise.all(
+        Array.from({ length: 5 }, () => runDueSchedules(pool(), { now })),
+      );
+      assert.equal(
+        handled.reduce((a, b) => a + b, 0),
+        1,
+      );
       const runs = await cronRuns(id);
       assert.equal(runs.length, 1);
       assert.equal(new Date(runs[0].tick).toISOString(), due.toISOString());
-      const job = (await pool().query('SELECT next_run_at, last_run_status FROM script_scheduled_jobs WHERE script_id = $1', [id])).rows[0];
+      const job = (
+        await pool().query(
+          'SELECT next_run_at, last_run_status FROM script_scheduled_jobs WHERE script_id = $1',
+          [id],
+        )
+      ).rows[0];
       assert.equal(job.next_run_at.toISOString(), '2030-01-01T10:10:00.000Z');
       assert.equal(job.last_run_status, 'queued');
     });
@@ -47,13 +72,24 @@ for (const server of testServers()) {
     it('skips a tick while the previous run is still pending or running, and records it', async () => {
       const id = await schedule('Slow schedule', '* * * * *');
       const t0 = new Date(Date.UTC(2030, 0, 2, 8, 0, 0));
-      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [id, t0]);
+      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [
+        id,
+        t0,
+      ]);
       await runDueSchedules(pool(), { now: new Date(t0.getTime() + 500) });
       // The first run is still pending (no worker on this node): the next minute is skipped.
-      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [id, new Date(t0.getTime() + 60_000)]);
+      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [
+        id,
+        new Date(t0.getTime() + 60_000),
+      ]);
       await runDueSchedules(pool(), { now: new Date(t0.getTime() + 60_500) });
       assert.equal((await cronRuns(id)).length, 1);
-      const job = (await pool().query('SELECT skipped_count, last_run_status, last_skipped_at FROM script_scheduled_jobs WHERE script_id = $1', [id])).rows[0];
+      const job = (
+        await pool().query(
+          'SELECT skipped_count, last_run_status, last_skipped_at FROM script_scheduled_jobs WHERE script_id = $1',
+          [id],
+        )
+      ).rows[0];
       assert.equal(job.skipped_count, 1);
       assert.equal(job.last_run_status, 'skipped');
       assert.ok(job.last_skipped_at);
@@ -62,11 +98,18 @@ for (const server of testServers()) {
     it('does not replay ticks missed while down: one run, then the next future tick', async () => {
       const id = await schedule('Hourly', '0 * * * *');
       const missedSince = new Date(Date.UTC(2030, 0, 3, 0, 0, 0));
-      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [id, missedSince]);
+      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [
+        id,
+        missedSince,
+      ]);
       const now = new Date(Date.UTC(2030, 0, 3, 5, 30, 0));
       await runDueSchedules(pool(), { now });
       assert.equal((await cronRuns(id)).length, 1, 'five missed hours give one run, not five');
-      const job = (await pool().query('SELECT next_run_at FROM script_scheduled_jobs WHERE script_id = $1', [id])).rows[0];
+      const job = (
+        await pool().query('SELECT next_run_at FROM script_scheduled_jobs WHERE script_id = $1', [
+          id,
+        ])
+      ).rows[0];
       assert.equal(job.next_run_at.toISOString(), '2030-01-03T06:00:00.000Z');
     });
 
@@ -74,10 +117,21 @@ for (const server of testServers()) {
       // 02:30 every day in Berlin: on 2030-03-31 clocks jump from 02:00 to 03:00.
       const id = await schedule('Berlin night', '30 2 * * *', 'Europe/Berlin');
       const due = new Date('2030-03-30T01:30:00.000Z');
-      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [id, due]);
+      await pool().query('UPDATE script_scheduled_jobs SET next_run_at = $2 WHERE script_id = $1', [
+        id,
+        due,
+      ]);
       await runDueSchedules(pool(), { now: new Date(due.getTime() + 1000) });
-      const job = (await pool().query('SELECT next_run_at FROM script_scheduled_jobs WHERE script_id = $1', [id])).rows[0];
-      assert.equal(job.next_run_at.toISOString(), '2030-04-01T00:30:00.000Z', 'March 31 has no 02:30 in Berlin');
+      const job = (
+        await pool().query('SELECT next_run_at FROM script_scheduled_jobs WHERE script_id = $1', [
+          id,
+        ])
+      ).rows[0];
+      assert.equal(
+        job.next_run_at.toISOString(),
+        '2030-04-01T00:30:00.000Z',
+        'March 31 has no 02:30 in Berlin',
+      );
     });
 
     it('shows the next run on the script page and stops scheduling when paused', async () => {
@@ -85,7 +139,11 @@ for (const server of testServers()) {
       const page = await api.get(`/scripts/${id}`);
       assert.match(page.text, /id="next-run"><time datetime="[^"]+T03:00:00\.000Z"/);
       await api.post(`/api/v1/scripts/${id}/status`, { action: 'pause' });
-      const job = (await pool().query('SELECT next_run_at FROM script_scheduled_jobs WHERE script_id = $1', [id])).rows[0];
+      const job = (
+        await pool().query('SELECT next_run_at FROM script_scheduled_jobs WHERE script_id = $1', [
+          id,
+        ])
+      ).rows[0];
       assert.equal(job.next_run_at, null);
     });
   });

@@ -57,7 +57,10 @@ export default tseslint.config(
   },
   {
     files: ['src/web/public/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', setTimeout: 'readonly' },
+    },
   },
   {
     files: ['eslint.config.js'],

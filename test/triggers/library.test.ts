@@ -11,6 +11,19 @@ const server = testServers()[0]!;
 describe('library entry point (createRuntime)', () => {
   let db: TestDatabase;
   let runtime: Runtime;
+  /** Scripts are set up through the service as an admin of the default tenant would. */
+  const admin = () =>
+    ({
+      kind: 'token',
+      tenantId: runtime.service.bootstrap.tenantId,
+      tenantSlug: 'default',
+      role: 'admin',
+      userId: null,
+      tokenId: null,
+      organizationId: null,
+      label: 'test',
+      csrfToken: null,
+    }) as const;
   before(async () => {
     db = await createTestDatabase(server);
     runtime = await createRuntime({ databaseUrl: db.url, env: { SANDBOX_PROCESSES: '1' } });
@@ -22,18 +35,7 @@ describe('library entry point (createRuntime)', () => {
 
   it('invokes an active embedded script by name and gets its output', async () => {
     const pool = runtime.service.database.pool;
-    const admin = {
-      kind: 'token',
-      tenantId: runtime.service.bootstrap.tenantId,
-      tenantSlug: 'default',
-      role: 'admin',
-      userId: null,
-      tokenId: null,
-      organizationId: null,
-      label: 'test',
-      csrfToken: null,
-    } as const;
-    await runtime.service.engine.scripts.create(admin, {
+    await runtime.service.engine.scripts.create(admin(), {
       name: 'Price calculator',
       type: 'embedded',
       status: 'active',
@@ -56,18 +58,7 @@ describe('library entry point (createRuntime)', () => {
   });
 
   it('publishes a host event that subscribed scripts receive', async () => {
-    const admin = {
-      kind: 'token',
-      tenantId: runtime.service.bootstrap.tenantId,
-      tenantSlug: 'default',
-      role: 'admin',
-      userId: null,
-      tokenId: null,
-      organizationId: null,
-      label: 'test',
-      csrfToken: null,
-    } as const;
-    const s = await runtime.service.engine.scripts.create(admin, {
+    const s = await runtime.service.engine.scripts.create(admin(), {
       name: 'On signup',
       type: 'event',
       status: 'active',

@@ -42,6 +42,28 @@ for (const server of testServers()) {
       );
     });
 
+    it('serves health and Prometheus metrics', async () => {
+      assert.equal((await fetch(`${t.base}/health/live`)).status, 200);
+      const ready = await fetch(`${t.base}/health/ready`);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(((await ready.json()) as any).checks, {
+        database: 'ok',
+        sandbox: 'ok',
+        queue: 'ok',
+      });
+      const m = await (await fetch(`${t.base}/metrics`)).text();
+      for (const name of [
+        'jsruntime_executions_total',
+        'jsruntime_execution_duration_seconds',
+        'jsruntime_queue_depth',
+        'jsruntime_sandbox_processes',
+        'jsruntime_ssrf_blocked_total',
+        'jsruntime_rate_limit_hits_total',
+      ]) {
+        assert.match(m, new RegExp(`# TYPE ${name} `), name);
+      }
+    });
+
     it('redirects /scripts to the login page without a session', async () => {
       const r = await fetch(`${t.base}/scripts`, { redirect: 'manual' });
       assert.equal(r.status, 302);

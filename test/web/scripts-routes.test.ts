@@ -128,6 +128,21 @@ for (const server of testServers()) {
         run: (b) => b.post(`/scripts/${scriptId}/versions/1/restore`, {}),
         want: { viewer: 403, developer: 303, admin: 303, other: 404 },
       },
+      {
+        label: 'GET /dead-letters',
+        run: (b) => b.get('/dead-letters'),
+        want: { viewer: 200, developer: 200, admin: 200, other: 200 },
+      },
+      {
+        label: 'GET /audit',
+        run: (b) => b.get('/audit'),
+        want: { viewer: 403, developer: 403, admin: 200, other: 200 },
+      },
+      {
+        label: 'GET /tokens',
+        run: (b) => b.get('/tokens'),
+        want: { viewer: 403, developer: 403, admin: 200, other: 200 },
+      },
     ];
 
     for (const role of ['viewer', 'developer', 'admin', 'other'] as Role[]) {
@@ -219,6 +234,25 @@ for (const server of testServers()) {
       assert.doesNotMatch(byType.text, /Shared script/);
       assert.match(byType.text, /aria-label="Search scripts"/);
       assert.match(byType.text, /aria-label="Filter by type"/);
+    });
+
+    it('records script changes in the audit log with actor and before/after', async () => {
+      const audit = await clients.admin.get('/audit');
+      assert.match(audit.text, /script\.created/);
+      assert.match(audit.text, /script\.updated/);
+      const rows = await t.service.database.pool.query(
+        "SELECT actor_label, before, after FROM audit_log WHERE action = 'script.updated' AND entity_id = $1 ORDER BY id LIMIT 1",
+        [scriptId],
+      );
+      assert.equal(rows.rows[0].before.source, 'return 1;');
+      assert.equal(rows.rows[0].after.source, 'return 2;');
+      assert.match(rows.rows[0].actor_label, /^token /);
+      const other = await clients.other.get('/audit');
+      assert.doesNotMatch(
+        other.text,
+        /Shared script|script\.updated/,
+        'another tenant sees none of it',
+      );
     });
 
     it('saving a new version says so in a toast', async () => {

@@ -26,7 +26,7 @@ import { createMetrics } from './lib/metrics.js';
 import { openDatabase, type Database } from './store/database.js';
 import { migrate } from './store/migrate.js';
 import { checkTenantDataSchema } from './store/tenant-data-check.js';
-import { findTenantBySlug } from './store/tenants.js';
+import { createTenantLookup, type TenantLookup } from './store/tenant-lookup.js';
 import { startCronScheduler } from './triggers/cron/scheduler.js';
 import { deliverEvent } from './triggers/event/delivery.js';
 import { createWebApp } from './web/app.js';
@@ -58,8 +58,8 @@ function listen(server: Server): Promise<number> {
 }
 
 /** How the library acts inside a tenant: a trusted host application. */
-async function hostPrincipal(database: Database, tenantSlug: string): Promise<Principal> {
-  const tenant = await findTenantBySlug(database.pool, tenantSlug);
+async function hostPrincipal(findTenant: TenantLookup, tenantSlug: string): Promise<Principal> {
+  const tenant = await findTenant(tenantSlug);
   if (!tenant) throw new AppError('NOT_FOUND', `Tenant "${tenantSlug}" not found`);
   return {
     kind: 'token',
@@ -227,6 +227,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       stack.push({ name: 'retention', stop: () => retention.stop() });
     }
 
+    const findTenant = createTenantLookup(database.pool);
     let stopped = false;
     return {
       config,
@@ -236,13 +237,13 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       port,
       async invoke(tenantSlug, idOrName, input) {
         return engine.executions.invoke(
-          await hostPrincipal(database, tenantSlug),
+          await hostPrincipal(findTenant, tenantSlug),
           idOrName,
           input ?? {},
         );
       },
       async publish(tenantSlug, type, payload) {
-        const e = await engine.events.publish(await hostPrincipal(database, tenantSlug), {
+        const e = await engine.events.publish(await hostPrincipal(findTenant, tenantSlug), {
           type,
           payload: payload ?? {},
         });

@@ -91,6 +91,7 @@ export type ExecutionEventSink = (
 ) => Promise<void>;
 
 const SERVICE_LOG_LINES_PER_MINUTE = 100;
+const RUNNING_RECORD_DELAY_MS = 50;
 
 function statusOf(outcome: Outcome): ExecutionStatus {
   if (outcome.ok) return 'completed';
@@ -172,6 +173,7 @@ export function createExecutor(deps: {
       }
       const id = opts.executionId ?? randomUUID();
       running.add(id);
+      let runningTimer: NodeJS.Timeout | null = null;
       try {
         if (opts.claim && !(await opts.claim())) return { ran: false, reason: 'cancelled' };
         const startedAt = new Date();
@@ -189,9 +191,21 @@ export function createExecutor(deps: {
           startedAt,
         };
         const record = opts.record !== false;
-        const runningWrite = record
-          ? deps.recorder.write({ ...base, status: 'running', completedAt: null })
-          : Promise.resolve();
+        // A queued execution's claim already marked it running. A direct one is marked running
+        // only if it is still going after RUNNING_RECORD_DELAY_MS: most finish sooner and then
+        // cost a single write (their final state), and nothing can be left "running" by a
+        // node that dies in that window because nothing was written yet.
+        let runningWrite: Promise<void> = Promise.resolve();
+        runningTimer =
+          record && !opts.claim
+            ? setTimeout(() => {
+                runningWrite = deps.recorder.write({
+                  ...base,
+                  status: 'running',
+                  completedAt: null,
+                });
+              }, RUNNING_RECORD_DELAY_MS)
+            : null;
         if (record)
           void deps.emit(target.tenantId, 'jsruntime.execution.started', {
             executionId: id,
@@ -245,6 +259,7 @@ export function createExecutor(deps: {
           await sdk.release();
         }
         const completedAt = new Date();
+        if (runningTimer) clearTimeout(runningTimer);
         const status = statusOf(outcome);
         const metrics = { ...outcome.metrics, ...sdk.counters() };
         const error = outcome.ok ? null : outcome.error;
@@ -299,6 +314,7 @@ export function createExecutor(deps: {
           },
         };
       } finally {
+        if (runningTimer) clearTimeout(runningTimer);
         running.delete(id);
         await release();
       }

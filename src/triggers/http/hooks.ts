@@ -11,7 +11,7 @@ import type { TargetCache } from '../../dispatch/targets.js';
 import type { Metrics } from '../../lib/metrics.js';
 import type { HttpRequestInfo } from '../../runtime/run-request.js';
 import { findScript } from '../../store/scripts.js';
-import { findTenantBySlug } from '../../store/tenants.js';
+import { createTenantLookup } from '../../store/tenant-lookup.js';
 import type { AppEnv } from '../../web/env.js';
 import { targetFromScript } from '../../dispatch/targets.js';
 import { matchPath, specificity } from './route-match.js';
@@ -73,9 +73,10 @@ export function hookRoutes(deps: {
   requestsPerMinute: number;
 }) {
   const app = new Hono<AppEnv>();
+  const findTenant = createTenantLookup(deps.pool);
 
   app.all('/hooks/:tenantSlug/*', async (c) => {
-    const tenant = await findTenantBySlug(deps.pool, c.req.param('tenantSlug'));
+    const tenant = await findTenant(c.req.param('tenantSlug'));
     const prefix = `/hooks/${c.req.param('tenantSlug')}`;
     const path = c.req.path.slice(prefix.length) || '/';
     if (!tenant) return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');

@@ -31,6 +31,8 @@ export interface Config {
   readonly sessionTtlHours: number;
   /** Requests per minute one HTTP-triggered script accepts before 429. */
   readonly hookRequestsPerMinute: number;
+  /** Jobs one worker node runs at once (queue concurrency). */
+  readonly queueConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +164,7 @@ export function loadConfig(env: Source = process.env, argv: readonly string[] = 
     trustProxy: bool(src, 'TRUST_PROXY', false),
     sessionTtlHours: int(src, 'SESSION_TTL_HOURS', 12, 1, 24 * 90),
     hookRequestsPerMinute: int(src, 'HOOK_REQUESTS_PER_MINUTE', 6000, 1, 10_000_000),
+    queueConcurrency: int(src, 'QUEUE_CONCURRENCY', 16, 1, 1000),
   };
   return Object.freeze(config);
 }

@@ -197,7 +197,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
             await deliverEvent(database.pool, String(payload.eventId));
           },
         },
-        { concurrency: Math.max(4, config.tenantMaxConcurrency * 2) },
+        { concurrency: config.queueConcurrency },
       );
       // queue.stop() waits for running jobs: that is the drain of asynchronous executions. Past the
       // grace period we exit anyway; other nodes reap what was left running (NODE_LOST).

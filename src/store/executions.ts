@@ -115,6 +115,34 @@ export async function insertPendingExecution(
   return r.rows[0]!;
 }
 
+/** Many queued executions in one statement (cron fan-out). */
+export async function insertPendingExecutions(
+  db: Queryable,
+  rows: readonly NewPendingExecution[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO script_executions (id, tenant_id, script_id, script_version, status, trigger_type,
+       trigger_data, input, user_id, attempt)
+     SELECT r.id, r.tenant_id, r.script_id, r.script_version, 'pending', r.trigger_type, r.trigger_data,
+            r.input, r.user_id, r.attempt
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[], $7::jsonb[],
+                   $8::bigint[], $9::int[])
+         AS r(id, tenant_id, script_id, script_version, trigger_type, trigger_data, input, user_id, attempt)`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.scriptId),
+      rows.map((r) => r.scriptVersion),
+      rows.map((r) => r.triggerType),
+      rows.map((r) => JSON.stringify(r.triggerData ?? {})),
+      rows.map((r) => JSON.stringify(r.input ?? {})),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.attempt ?? 1),
+    ],
+  );
+}
+
 /** Claims a pending execution for this node; null when it was cancelled or claimed already. */
 export async function claimExecution(
   db: Queryable,

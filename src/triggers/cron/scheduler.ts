@@ -8,10 +8,10 @@ import { nextRun } from '../../domain/cron.js';
 import { addJobs, type JobSpec } from '../../dispatch/queue.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
-import { insertPendingExecution } from '../../store/executions.js';
+import { insertPendingExecutions, type NewPendingExecution } from '../../store/executions.js';
 import { withTransaction } from '../../store/queryable.js';
 
-const BATCH = 1000;
+const BATCH = 500;
 
 interface DueRow {
   scriptId: string;
@@ -44,6 +44,7 @@ export async function runDueSchedules(
     );
     if (due.rows.length === 0) return 0;
     const jobs: JobSpec[] = [];
+    const pending: NewPendingExecution[] = [];
     const updates: { id: string; next: Date | null; status: string; skipped: boolean }[] = [];
     for (const row of due.rows) {
       const next = nextRun(row.cronExpression, row.timezone, now);
@@ -57,7 +58,7 @@ export async function runDueSchedules(
         continue;
       }
       const id = randomUUID();
-      await insertPendingExecution(db, {
+      pending.push({
         id,
         tenantId: row.tenantId,
         scriptId: row.scriptId,
@@ -74,6 +75,7 @@ export async function runDueSchedules(
       jobs.push({ task: 'run_execution', payload: { executionId: id } });
       updates.push({ id: row.scriptId, next, status: 'queued', skipped: false });
     }
+    await insertPendingExecutions(db, pending);
     await addJobs(db, jobs);
     await db.query(
       `UPDATE script_scheduled_jobs j

@@ -31,6 +31,8 @@ export interface Config {
   readonly sessionTtlHours: number;
   /** Requests per minute one HTTP-triggered script accepts before 429. */
   readonly hookRequestsPerMinute: number;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  readonly redisKeyPrefix: string;
   /** Jobs one worker node runs at once (queue concurrency). */
   readonly queueConcurrency: number;
 }
@@ -119,6 +121,15 @@ function oneOf<T extends string>(src: Source, name: string, values: readonly T[]
   return raw as T;
 }
 
+function prefix(src: Source, name: string, def: string): string {
+  const raw = src[name]?.trim();
+  if (!raw) return def;
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) {
+    throw new ConfigError(`${name} may only contain letters, digits and : _ . - (at most 64)`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Source = process.env, argv: readonly string[] = []): Config {
   const src: Source = { ...env, ...flagsToEnv(argv) };
   const adminPassword = src.JSRUNTIME_ADMIN_PASSWORD || null;
@@ -165,6 +176,7 @@ export function loadConfig(env: Source = process.env, argv: readonly string[] = 
     sessionTtlHours: int(src, 'SESSION_TTL_HOURS', 12, 1, 24 * 90),
     hookRequestsPerMinute: int(src, 'HOOK_REQUESTS_PER_MINUTE', 6000, 1, 10_000_000),
     queueConcurrency: int(src, 'QUEUE_CONCURRENCY', 16, 1, 1000),
+    redisKeyPrefix: prefix(src, 'REDIS_KEY_PREFIX', 'jsr:'),
   };
   return Object.freeze(config);
 }

@@ -58,15 +58,15 @@ export async function createEngine(deps: {
     const scriptPool = createPool(deps.databaseUrl, 10);
     closers.push(() => scriptPool.end());
     const rateLimiter = config.redisUrl
-      ? createRedisRateLimiter({ url: config.redisUrl })
+      ? createRedisRateLimiter({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}rl:` })
       : createMemoryRateLimiter();
     closers.push(() => rateLimiter.close());
     const cache = config.redisUrl
-      ? createRedisCache({ url: config.redisUrl })
+      ? createRedisCache({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}cache:` })
       : createMemoryCache();
     closers.push(() => cache.close());
     const concurrency = config.redisUrl
-      ? createRedisConcurrency({ url: config.redisUrl })
+      ? createRedisConcurrency({ url: config.redisUrl, prefix: `${config.redisKeyPrefix}slots:` })
       : createMemoryConcurrency();
     closers.push(() => concurrency.close());
 

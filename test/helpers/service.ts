@@ -1,5 +1,6 @@
 // Starts the whole service in-process on a fresh test database (port 0) and offers an HTTP
 // client that can log in like a browser (cookie + CSRF token) or call the API with a token.
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { startService, type Service } from '../../src/service.js';
@@ -29,6 +30,8 @@ export async function startTestService(
     JSRUNTIME_ADMIN_PASSWORD: ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
     SANDBOX_PROCESSES: '1',
+    // Each test service its own Redis keys: rate limits and slots must not leak between files.
+    REDIS_KEY_PREFIX: `test${randomBytes(4).toString('hex')}:`,
     ...(process.env.REDIS_URL && server.name === 'external'
       ? { REDIS_URL: process.env.REDIS_URL }
       : {}),

@@ -15,7 +15,7 @@ import { LoginPage } from '../views/login.js';
 
 const LOGIN_CSRF_COOKIE = 'jsr_login_csrf';
 const WINDOW_MS = 15 * 60_000;
-const MAX_PER_IP = 30;
+const MAX_PER_IP = 100;
 const MAX_PER_ACCOUNT = 10;
 // A real hash to verify against when the account does not exist, so timing does not tell.
 let dummyHash: Promise<string> | null = null;

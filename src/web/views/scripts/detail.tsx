@@ -16,6 +16,20 @@ import { CsrfField, Time } from '../components.js';
 import { Layout } from '../layout.js';
 import { StatusBadge, TypeBadge } from './badges.js';
 
+/** A moment as wall-clock time in the script's time zone, e.g. "2026-11-29 02:00 Europe/Berlin". */
+function localTime(d: Date, timeZone: string): string {
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${f.format(d).replace(',', '')} ${timeZone}`;
+}
+
 export function LifecycleActions(props: { script: Script; principal: Principal }) {
   const p = props.principal;
   if (!can(p.role, 'scripts.update')) return null;
@@ -60,7 +74,12 @@ function TriggerDetails(props: { s: Script; schedule: ScheduleInfo | null; tenan
           <dt>Next run</dt>
           <dd id="next-run">
             {props.schedule?.nextRunAt ? (
-              <Time value={props.schedule.nextRunAt} />
+              <>
+                <Time value={props.schedule.nextRunAt} />
+                {s.timezone !== 'UTC' ? (
+                  <span class="muted"> · {localTime(props.schedule.nextRunAt, s.timezone)}</span>
+                ) : null}
+              </>
             ) : (
               <span class="muted">Not scheduled (script is not active)</span>
             )}

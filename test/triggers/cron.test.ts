@@ -133,7 +133,11 @@ for (const server of testServers()) {
         'March 31 has no 02:30 in Berlin',
       );
       const page = await api.get(`/scripts/${id}`);
-      assert.match(page.text, /2030-04-01 02:30 Europe\/Berlin/, 'the page shows the local time too');
+      assert.match(
+        page.text,
+        /2030-04-01 02:30 Europe\/Berlin/,
+        'the page shows the local time too',
+      );
     });
 
     it('shows the next run on the script page and stops scheduling when paused', async () => {

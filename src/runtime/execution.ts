@@ -1,5 +1,6 @@
-// Sandbox worker side: one execution — take an isolate, run the script in a fresh context under
-// the wall-time watchdog, and describe whatever happened as a RawOutcome.
+// Sandbox worker side: one execution — take an isolate, run the script in the isolate's next
+// context (fresh, or the one the previous run of this script left reusable) under the wall-time
+// watchdog, and describe whatever happened as a RawOutcome.
 import type ivm from 'isolated-vm';
 import { API_CALL_LIMIT_MESSAGE, OP_RUN, OP_SETTLE, type RunEnvelope } from './guest/protocol.js';
 import type { IsolatePool, IsolateSlot, SlotListener } from './isolate-pool.js';
@@ -32,6 +33,9 @@ export interface Execution {
   readonly done: Promise<RawOutcome>;
 }
 
+/** Tokens of runs in this process; see IsolateSlot.activeToken. */
+let runTokens = 0;
+
 export function memoryLimitMiB(maxMemoryBytes: number): number {
   return Math.max(MIN_MEMORY_MIB, Math.ceil(maxMemoryBytes / MiB));
 }
@@ -46,6 +50,8 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
   let finished = false;
   let sdkCalls = 0;
   let cpuStart: bigint | null = null;
+  /** Runs the context had served before this one; null until a context was taken. */
+  let contextRuns: number | null = null;
   let cpuAtStop: bigint | null = null;
   let signalStopped: () => void = () => {};
   const stopped = new Promise<null>((resolve) => {
@@ -179,6 +185,8 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
     slot = acquired;
     slot.listener = listener;
     let reusable = false;
+    /** The context may serve the next run (the guest found nothing left behind). */
+    let keepContext = false;
     let context: ivm.Context | null = null;
     let fn: ivm.Reference<unknown> | null = null;
     let phase: 'compile' | 'run' = 'compile';
@@ -187,8 +195,10 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
       phase = 'run';
       const prepared = await deps.pool.takeContext(slot);
       context = prepared.context;
+      contextRuns = prepared.runs;
       entry = prepared.entry;
-      slot.activeToken = prepared.token;
+      const token = ++runTokens;
+      slot.activeToken = token;
       cpuStart = slot.isolate.cpuTime;
       if (prepared.fn?.version === run.version) {
         fn = prepared.fn.ref;
@@ -198,10 +208,11 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
       }
       const envelope = (await prepared.entry.apply(
         undefined,
-        [OP_RUN, fn.derefInto(), run.contextJson, run.limits.maxOutputSizeBytes],
+        [OP_RUN, fn.derefInto(), run.contextJson, run.limits.maxOutputSizeBytes, token],
         { result: { promise: true, copy: true } },
       )) as RunEnvelope;
       await logs.settle(envelope.logLines);
+      keepContext = envelope.reusable;
       if (!envelope.ok) {
         if (envelope.kind === 'memory') return memoryOutcome();
         reusable = true;
@@ -237,17 +248,28 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
     } finally {
       slot.listener = null;
       slot.activeToken = 0;
-      if (!slot.isolate.isDisposed) {
-        fn?.release();
-        entry?.release();
-        context?.release();
+      const clean = reusable && stopReason === null && !slot.isolate.isDisposed;
+      if (clean && keepContext && context && entry && fn) {
+        deps.pool.release(slot, {
+          context,
+          entry,
+          fn: { version: run.version, ref: fn },
+          runs: (contextRuns ?? 0) + 1,
+        });
+      } else {
+        if (!slot.isolate.isDisposed) {
+          fn?.release();
+          entry?.release();
+          context?.release();
+        }
+        if (clean) deps.pool.release(slot, null);
+        else deps.pool.discard(slot);
       }
-      if (reusable && stopReason === null) deps.pool.release(slot);
-      else deps.pool.discard(slot);
     }
   };
 
   const done = execute()
+    .then((outcome): RawOutcome => (contextRuns === null ? outcome : { ...outcome, contextRuns }))
     .catch((): RawOutcome =>
       fail({
         kind: 'system',

@@ -1,6 +1,7 @@
 // Sandbox worker side: isolates keyed by script id + memory limit, reused least-recently-used
-// first, each with its compiled script versions (V8 code cache shared across isolates) and one
-// spare bootstrapped context prepared while the isolate is idle.
+// first, each with its compiled script versions (V8 code cache shared across isolates) and its
+// next context: the one the last run left reusable, or a fresh hardened one prepared while the
+// isolate is idle.
 import ivm from 'isolated-vm';
 import { LRUCache } from 'lru-cache';
 import { GUEST_FILENAME, SCRIPT_FILENAME } from './guest/protocol.js';
@@ -19,13 +20,13 @@ export interface SlotListener {
 }
 
 export interface PreparedContext {
-  /** Identifies this context's host calls; see IsolateSlot.activeToken. */
-  readonly token: number;
   readonly context: ivm.Context;
   /** The guest's `entry(op, …)` function (see guest/index.ts). */
   readonly entry: ivm.Reference<unknown>;
   /** The script function of the version compiled last, already evaluated in this context. */
   readonly fn: { readonly version: number; readonly ref: ivm.Reference<unknown> } | null;
+  /** Runs this context has served (0: fresh). */
+  readonly runs: number;
 }
 
 export interface IsolateSlot {
@@ -34,8 +35,8 @@ export interface IsolateSlot {
   readonly isolate: ivm.Isolate;
   listener: SlotListener | null;
   /**
-   * Token of the context the listener belongs to. Host calls from any other context of this
-   * isolate (an earlier execution's leftovers) are dropped, never routed to the current run.
+   * Token of the run the listener belongs to. Host calls made for any other run (an earlier
+   * execution's leftovers, in this or an older context) are dropped, never routed to this one.
    */
   activeToken: number;
 }
@@ -74,15 +75,20 @@ export interface IsolatePool {
   ): Promise<IsolateSlot | null>;
   /** The compiled script for this version (compiled on first use; rejects with the SyntaxError). */
   script(slot: IsolateSlot, scriptId: string, version: number, code: string): Promise<ivm.Script>;
-  /** A fresh bootstrapped context (the spare one when ready). */
+  /** The slot's next context: the one kept by the last run, or a fresh hardened one. */
   takeContext(slot: IsolateSlot): Promise<PreparedContext>;
-  /** Back to the pool after a clean run; a spare context is prepared in the background. */
-  release(slot: IsolateSlot): void;
+  /**
+   * Back to the pool after a clean run, with the context the run left reusable (it serves the
+   * next run), or null: then a fresh one is prepared in the background.
+   */
+  release(slot: IsolateSlot, reusable: PreparedContext | null): void;
   /** Dispose (timeout, memory failure, cancel); callers waiting for this key get a new isolate. */
   discard(slot: IsolateSlot): void;
   size(): number;
-  /** Scripts compiled, and how many of those compiles used V8 code cache data. */
-  counters(): { compiles: number; codeCacheHits: number };
+  /**
+   * Scripts compiled, how many of those compiles used V8 code cache data, and contexts created.
+   */
+  counters(): { compiles: number; codeCacheHits: number; contexts: number };
   disposeAll(): void;
 }
 
@@ -101,7 +107,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
   let guestCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
   let total = 0;
   let compiles = 0;
-  let contextTokens = 0;
+  let contexts = 0;
   let codeCacheHits = 0;
 
   const keyState = (key: string): KeyState => {
@@ -168,11 +174,11 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
   const prepare = async (slot: SlotState): Promise<PreparedContext> => {
     const context = await slot.isolate.createContext();
     const install = slot.boot.runSync(context, { reference: true }) as ivm.Reference<unknown>;
-    const token = ++contextTokens;
-    const entry = install.applySync(undefined, [...slot.callbacks, token], {
+    const entry = install.applySync(undefined, [...slot.callbacks], {
       result: { reference: true },
     }) as ivm.Reference<unknown>;
     install.release();
+    contexts++;
     const latest = slot.latest;
     // Evaluating the function expression runs no user code; it saves a call on the hot path.
     const fn = latest
@@ -181,7 +187,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
           ref: latest.script.runSync(context, { reference: true }) as ivm.Reference<unknown>,
         }
       : null;
-    return { token, context, entry, fn };
+    return { context, entry, fn, runs: 0 };
   };
 
   const dispose = (slot: SlotState): void => {
@@ -242,7 +248,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
       // Every isolate of this script is busy: wait for one rather than multiplying isolates.
       const slot = await new Promise<SlotState | null>((resolve) => state.waiters.push(resolve));
       if (slot && abandoned()) {
-        this.release(slot);
+        this.release(slot, null);
         return null;
       }
       return slot;
@@ -282,14 +288,17 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
       return spare ?? prepare(state);
     },
 
-    release(slot) {
+    release(slot, reusable) {
       const state = asState(slot);
       if (state.disposed) return;
       state.listener = null;
-      const spare = prepare(state);
-      state.spare = spare;
-      // Disposal while preparing rejects it; takeContext's caller sees that rejection if it comes.
-      spare.catch(() => {});
+      // A slot handed back unused (its waiter gave up) still has its next context.
+      if (reusable || !state.spare) {
+        const spare = reusable ? Promise.resolve(reusable) : prepare(state);
+        state.spare = spare;
+        // Disposal while preparing rejects it; takeContext's caller sees that rejection if it comes.
+        spare.catch(() => {});
+      }
       const key = keyState(state.key);
       if (serveWaiter(key, state.key, state.memoryMiB, state)) return;
       key.idle.push(state);
@@ -308,7 +317,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
 
     size: () => total,
 
-    counters: () => ({ compiles, codeCacheHits }),
+    counters: () => ({ compiles, codeCacheHits, contexts }),
 
     disposeAll() {
       for (const state of keys.values()) {

@@ -23,8 +23,11 @@ export type WireSdkResult =
   | { readonly ok: true; readonly json: string }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
-/** Errors carry positions in the compiled code; the supervisor maps them to the user's source. */
-export type RawOutcome =
+/**
+ * Errors carry positions in the compiled code; the supervisor maps them to the user's source.
+ * `contextRuns`: runs the context had served before this one (0 = a fresh context).
+ */
+export type RawOutcome = (
   | {
       readonly ok: true;
       readonly json: string;
@@ -38,7 +41,8 @@ export type RawOutcome =
       readonly logs: LogLine[];
       readonly logsDropped: number;
       readonly metrics: ExecutionMetrics;
-    };
+    }
+) & { readonly contextRuns?: number };
 
 export type ToWorker =
   | { readonly t: 'init'; readonly init: WorkerInit }

@@ -56,7 +56,13 @@ describe('sandbox: lifecycle', () => {
     const sandbox = await createSandbox({ processes: 2 });
     const pids = sandbox.workerPids();
     assert.equal(pids.length, 2);
-    assert.deepEqual(sandbox.stats(), { processes: 2, isolates: 0, busy: 0, restarts: 0 });
+    assert.deepEqual(sandbox.stats(), {
+      processes: 2,
+      isolates: 0,
+      busy: 0,
+      restarts: 0,
+      contexts: { fresh: 0, reused: 0 },
+    });
     await healthy(sandbox);
     await sandbox.close();
     assert.deepEqual(pids.map(isAlive), [false, false]);

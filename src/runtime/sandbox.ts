@@ -33,6 +33,8 @@ export interface SandboxStats {
   readonly busy: number;
   /** Worker processes replaced since the sandbox started. */
   readonly restarts: number;
+  /** Finished runs that got a fresh context, and runs served by a context an earlier run of the same script left reusable. */
+  readonly contexts: { readonly fresh: number; readonly reused: number };
 }
 
 export interface Sandbox {
@@ -147,6 +149,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const waiting: PendingRun[] = [];
   let nextRunId = 0;
   let restarts = 0;
+  const contexts = { fresh: 0, reused: 0 };
   let closed = false;
   let readyWaiters: Array<() => void> = [];
 
@@ -328,6 +331,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         const run = worker.runs.get(message.id);
         if (!run) return;
         let outcome: Outcome;
+        const { contextRuns } = message.outcome;
+        if (contextRuns === 0) contexts.fresh++;
+        else if (typeof contextRuns === 'number') contexts.reused++;
         try {
           outcome = toOutcome(run, message.outcome);
         } catch (err) {
@@ -524,7 +530,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         processes++;
         isolates += worker.health.isolates;
       }
-      return { processes, isolates, busy: byExecution.size, restarts };
+      return { processes, isolates, busy: byExecution.size, restarts, contexts: { ...contexts } };
     },
 
     workerPids() {

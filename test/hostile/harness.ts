@@ -21,6 +21,11 @@ export interface Attack {
   expectError(outcome: Outcome, code: string): ExecutionError;
   /** Asserts a successful outcome and returns its value. */
   expectValue(outcome: Outcome): unknown;
+  /**
+   * Counts the runs made from here on: how many got a fresh context and how many ran in a
+   * context an earlier run of the same script left reusable.
+   */
+  countContexts(): () => { fresh: number; reused: number };
   /** A normal script still runs, on every worker process, and no worker was replaced. */
   assertHealthy(options?: { restarts?: number }): Promise<void>;
 }
@@ -44,6 +49,13 @@ export function attack(): Attack {
       const { sdk, ...requestOptions } = options;
       const limits = { ...HOSTILE_LIMITS, ...requestOptions.limits };
       return current().run(makeRequest(body, { ...requestOptions, limits }), sdk ?? noSdk);
+    },
+    countContexts() {
+      const before = current().stats().contexts;
+      return () => {
+        const now = current().stats().contexts;
+        return { fresh: now.fresh - before.fresh, reused: now.reused - before.reused };
+      };
     },
     expectError(outcome, code) {
       assert.equal(

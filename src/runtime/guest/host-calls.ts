@@ -27,6 +27,10 @@ export interface HostCalls {
   readonly call: SdkCaller;
   /** ok → a is the value as JSON ('' for undefined); failed → a is the code, b the message. */
   readonly settle: (callId: number, ok: boolean, a: string, b: string) => void;
+  /** Calls started and not settled yet. */
+  readonly pending: () => number;
+  /** Forgets unsettled calls and starts the per-run count over (their promises never settle). */
+  readonly reset: () => void;
 }
 
 export function createHostCalls(hostCall: HostFunctions['call']): HostCalls {
@@ -77,5 +81,13 @@ export function createHostCalls(hostCall: HostFunctions['call']): HostCalls {
     entry.resolve(value);
   };
 
-  return { call, settle };
+  return {
+    call,
+    settle,
+    pending: () => pending.size,
+    reset() {
+      pending.clear();
+      nextId = 0;
+    },
+  };
 }

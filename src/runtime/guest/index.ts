@@ -1,12 +1,12 @@
-// Entry of the guest bundle, evaluated once per fresh context: `install` builds the globals
-// (context, sdk, events, console), hardens the context and returns the entry the host calls.
-import { ObjectDefineProperty, ObjectFreeze } from './intrinsics.js';
+// Entry of the guest bundle, evaluated once per context: `install` builds the globals (context,
+// sdk, events, console), hardens the context and returns the entry the host calls for every run
+// in this context (one run at a time; see runner.ts for when a context serves another run).
 import { OP_RUN, type HostFunctions, type RawHostFunctions } from './protocol.js';
 import { createHostCalls } from './host-calls.js';
 import { createLog } from './log.js';
 import { createSdk } from './sdk.js';
 import { createRunner } from './runner.js';
-import { harden } from './harden.js';
+import { harden, snapshotGlobals } from './harden.js';
 
 export type GuestEntry = (op: number, a: unknown, b: unknown, c: unknown, d: unknown) => unknown;
 
@@ -14,9 +14,10 @@ export function install(
   call: RawHostFunctions['call'],
   log: RawHostFunctions['log'],
   dropped: RawHostFunctions['dropped'],
-  token: number,
 ): GuestEntry {
   const global = globalThis as unknown as Record<string, unknown>;
+  /** The current run's token: calls left over from an earlier run carry an old one. */
+  let token = 0;
   const host: HostFunctions = {
     call: (callId, capability, method, argsJson) =>
       call(token, callId, capability, method, argsJson),
@@ -26,20 +27,29 @@ export function install(
   const calls = createHostCalls(host.call);
   const guestLog = createLog(host);
   const { sdk, events } = createSdk(calls.call, guestLog);
-  const consoleObject = ObjectFreeze(guestLog.console);
-  const run = createRunner(global, guestLog);
-
-  harden(global);
-  for (const [name, value] of [
-    ['sdk', sdk],
-    ['events', events],
-    ['console', consoleObject],
-  ] as const) {
-    ObjectDefineProperty(global, name, { value, enumerable: true });
-  }
+  let current: unknown = null;
+  harden(global, {
+    context: { get: () => current, enumerable: true },
+    sdk: { value: sdk, enumerable: true },
+    events: { value: events, enumerable: true },
+    console: { value: guestLog.console, enumerable: true },
+  });
+  const run = createRunner({
+    log: guestLog,
+    globals: snapshotGlobals(global),
+    pendingCalls: calls.pending,
+    setContext: (value) => {
+      current = value;
+    },
+  });
 
   return (op, a, b, c, d) => {
-    if (op === OP_RUN) return run(a, b as string, c as number);
+    if (op === OP_RUN) {
+      token = d as number;
+      calls.reset();
+      guestLog.reset();
+      return run(a, b as string, c as number);
+    }
     calls.settle(a as number, b === true, c as string, d as string);
     return undefined;
   };

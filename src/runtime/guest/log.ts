@@ -22,6 +22,8 @@ export interface GuestLog {
   };
   /** Lines handed to the host so far, and lines dropped over the caps. */
   counts(): { lines: number; dropped: number };
+  /** Starts the counts (and caps) over for the next run. */
+  reset(): void;
 }
 
 /** Text for any value without trusting it: JSON for data, `name: message` for errors. */
@@ -112,5 +114,10 @@ export function createLog(host: HostFunctions): GuestLog {
       debug: consoleMethod(DEBUG),
     },
     counts: () => ({ lines, dropped }),
+    reset() {
+      lines = 0;
+      bytes = 0;
+      dropped = 0;
+    },
   };
 }

@@ -26,7 +26,8 @@ export const ERROR_CODE_PATTERN = /^[A-Z][A-Z0-9_]{1,40}$/;
 /**
  * Host functions handed to `install` (isolated-vm Callbacks in "ignored" mode: they return nothing
  * and never throw into the guest, so nothing can reject across the isolate boundary). Each takes
- * the context's token first: the host drops calls from any context but the running one.
+ * the run's token first (given with OP_RUN): the host drops calls made for any run but the
+ * current one.
  */
 export interface RawHostFunctions {
   readonly call: (
@@ -58,13 +59,18 @@ export interface HostFunctions {
 export const OP_RUN = 0;
 export const OP_SETTLE = 1;
 
-/** What the runner resolves with; line/column are positions in the compiled code (1-based). */
+/**
+ * What the runner resolves with; line/column are positions in the compiled code (1-based).
+ * `reusable`: the run left nothing behind (no SDK call in flight, the global object as it was),
+ * so the next run of this script may use the same context.
+ */
 export type RunEnvelope =
   | {
       readonly ok: true;
       readonly json: string;
       readonly logLines: number;
       readonly logsDropped: number;
+      readonly reusable: boolean;
     }
   | {
       readonly ok: false;
@@ -75,4 +81,5 @@ export type RunEnvelope =
       readonly column: number | undefined;
       readonly logLines: number;
       readonly logsDropped: number;
+      readonly reusable: boolean;
     };

@@ -1,21 +1,16 @@
 // Runs the script function in the prepared context and turns its result into a RunEnvelope.
+// One context serves consecutive runs of a script as long as each run leaves it reusable.
 import {
   JsonParse,
   JsonStringify,
-  ObjectDefineProperty,
   ObjectFreeze,
   ObjectIsFrozen,
   ObjectKeys,
 } from './intrinsics.js';
 import type { RunEnvelope } from './protocol.js';
 import type { GuestLog } from './log.js';
+import type { GlobalsSnapshot } from './harden.js';
 import { describeThrown, truncate, type ThrownDescription } from './errors.js';
-
-export type Runner = (
-  fn: unknown,
-  contextJson: string,
-  maxOutputChars: number,
-) => Promise<RunEnvelope>;
 
 function deepFreeze(value: unknown): unknown {
   if (typeof value === 'object' && value !== null && !ObjectIsFrozen(value)) {
@@ -25,7 +20,30 @@ function deepFreeze(value: unknown): unknown {
   return value;
 }
 
-export function createRunner(global: object, log: GuestLog): Runner {
+export type Runner = (
+  fn: unknown,
+  contextJson: string,
+  maxOutputChars: number,
+) => Promise<RunEnvelope>;
+
+export interface RunnerDeps {
+  readonly log: GuestLog;
+  /** The global object as install() left it. */
+  readonly globals: GlobalsSnapshot;
+  /** SDK calls in flight. */
+  readonly pendingCalls: () => number;
+  /** Sets what the `context` global returns. */
+  readonly setContext: (value: unknown) => void;
+}
+
+export function createRunner(deps: RunnerDeps): Runner {
+  const { log } = deps;
+  /**
+   * Checked when a run ends: the next run may share this context only if this one left no SDK
+   * call in flight (nothing of it can run later) and no trace on the global object (everything
+   * else a script can reach is frozen by harden()).
+   */
+  const reusable = (): boolean => deps.pendingCalls() === 0 && deps.globals.unchanged();
   const fail = (
     error: Omit<ThrownDescription, 'kind'> & { kind?: ThrownDescription['kind'] },
   ): RunEnvelope => {
@@ -39,16 +57,16 @@ export function createRunner(global: object, log: GuestLog): Runner {
       column: error.column,
       logLines: lines,
       logsDropped: dropped,
+      reusable: error.kind !== 'memory' && reusable(),
     };
   };
   const outputError = (code: string, message: string): RunEnvelope =>
     fail({ code, message, line: undefined, column: undefined });
 
   return async (fn, contextJson, maxOutputChars) => {
-    ObjectDefineProperty(global, 'context', {
-      value: deepFreeze(JsonParse(contextJson)),
-      enumerable: true,
-    });
+    deps.setContext(deepFreeze(JsonParse(contextJson)));
+    // Frozen so that a sloppy-mode script cannot keep anything on itself (`arguments.callee.x`).
+    if (!ObjectIsFrozen(fn)) ObjectFreeze(fn);
     let value: unknown;
     try {
       value = await (fn as () => unknown)();
@@ -75,6 +93,6 @@ export function createRunner(global: object, log: GuestLog): Runner {
       return outputError('OUTPUT_TOO_LARGE', `Output is larger than ${maxOutputChars} bytes`);
     }
     const { lines, dropped } = log.counts();
-    return { ok: true, json, logLines: lines, logsDropped: dropped };
+    return { ok: true, json, logLines: lines, logsDropped: dropped, reusable: reusable() };
   };
 }

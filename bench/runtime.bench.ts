@@ -92,34 +92,64 @@ async function closedLoop(
 }
 
 /**
- * Times every statement the service's pool runs until stop() (the pool object is the one the
- * recorder and the lookups use, so wrapping its query method sees them all from outside).
+ * Times every statement the service's pool runs until stop(): `pool.query` (lookups), and
+ * `query` on clients checked out with `pool.connect()` (the execution recorder keeps one).
  */
 function timeStatements(pool: Runtime['service']['database']['pool']) {
-  const original = pool.query;
   const times = new Map<string, number[]>();
-  const wrapped = function (this: unknown, ...args: unknown[]) {
-    const first = args[0];
-    const text = typeof first === 'string' ? first : String((first as { text?: unknown }).text);
-    const key = text.replace(/\s+/g, ' ').trim().slice(0, 48);
-    const t0 = performance.now();
-    const result = (original as (...a: unknown[]) => unknown).apply(pool, args);
-    if (result instanceof Promise) {
-      result.then(
-        () => {
-          const list = times.get(key) ?? [];
-          list.push(performance.now() - t0);
-          times.set(key, list);
-        },
-        () => {},
-      );
+  const timed = <F extends (...a: unknown[]) => unknown>(target: object, original: F): F =>
+    function (this: unknown, ...args: unknown[]) {
+      const first = args[0];
+      const text = typeof first === 'string' ? first : String((first as { text?: unknown }).text);
+      const key = text.replace(/\s+/g, ' ').trim().slice(0, 48);
+      const t0 = performance.now();
+      const result = original.apply(target, args);
+      if (result instanceof Promise) {
+        result.then(
+          () => {
+            const list = times.get(key) ?? [];
+            list.push(performance.now() - t0);
+            times.set(key, list);
+          },
+          () => {},
+        );
+      }
+      return result;
+    } as F;
+  type Query = (...a: unknown[]) => unknown;
+  const restore: Array<() => void> = [];
+  const originalQuery = pool.query as unknown as Query;
+  pool.query = timed(pool, originalQuery) as unknown as typeof pool.query;
+  restore.push(() => (pool.query = originalQuery as unknown as typeof pool.query));
+  const originalConnect = pool.connect as unknown as Query;
+  const wrapClient = (client: { query: Query }) => {
+    const clientQuery = client.query;
+    client.query = timed(client, clientQuery);
+    restore.push(() => (client.query = clientQuery));
+  };
+  // Only the promise form: pool.query itself connects with a callback (already timed above).
+  pool.connect = function (this: unknown, ...args: unknown[]) {
+    const result = originalConnect.apply(pool, args);
+    if (args.length === 0 && result instanceof Promise) {
+      return result.then((client: { query: Query }) => {
+        wrapClient(client);
+        return client;
+      });
     }
     return result;
+  } as unknown as typeof pool.connect;
+  restore.push(() => (pool.connect = originalConnect as unknown as typeof pool.connect));
+  // A client checked out before this started (the recorder's) is reached through the pool's
+  // internal lists; idle clients serve pool.query, which is timed already.
+  const internals = pool as unknown as {
+    _clients?: Array<{ query: Query }>;
+    _idle?: Array<{ client: { query: Query } }>;
   };
-  pool.query = wrapped as typeof pool.query;
+  const idle = new Set((internals._idle ?? []).map((item) => item.client));
+  for (const client of internals._clients ?? []) if (!idle.has(client)) wrapClient(client);
   return {
     stop() {
-      pool.query = original;
+      for (const undo of restore.reverse()) undo();
       return [...times]
         .map(([statement, list]) => ({ statement, count: list.length, summary: summarise(list) }))
         .sort((a, b) => b.count - a.count);
@@ -365,7 +395,7 @@ export async function runtimeBenchmarks(ctx: BenchContext): Promise<void> {
     report.rows.push({
       id: 'A1',
       metric:
-        'breakdown: statements on the warm path (count per execution, p50 each, measured around pool.query)',
+        'breakdown: statements on the warm path (count per execution, p50 each, measured around each query call)',
       value: known
         .map(([prefix, label, calls]) => {
           const st = statementTimes.find((x) => x.statement.startsWith(prefix));

@@ -28,7 +28,7 @@ describe('isolate pool (in a worker process)', () => {
     assert.ok(slot);
     const first = await p.script(slot, 's1', 1, code('return 1'));
     assert.equal(await p.script(slot, 's1', 1, code('return 1')), first);
-    assert.deepEqual(p.counters(), { compiles: 1, codeCacheHits: 0, contexts: 0 });
+    assert.deepEqual(p.counters(), { compiles: 1, codeCacheHits: 0, contexts: 0, spareTaken: 0 });
     p.release(slot, null);
     const again = await p.acquire('s1', 16, never);
     assert.equal(again, slot);
@@ -40,6 +40,30 @@ describe('isolate pool (in a worker process)', () => {
     assert.equal(p.counters().compiles, 2);
     assert.equal(p.counters().codeCacheHits, 1);
     assert.equal(p.size(), 2);
+  });
+
+  it('gives a never-seen script the spare isolate prepared after the previous cold start', async () => {
+    const p = pool(10);
+    const first = await p.acquire('cold-1', 16, never);
+    assert.equal(p.counters().spareTaken, 0);
+    // The spare is made on the next turn of the event loop, with its context.
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = await p.acquire('cold-2', 16, never);
+    assert.ok(second && second !== first);
+    assert.equal(p.counters().spareTaken, 1);
+    const fn = await p.script(second, 'cold-2', 1, code('return 2'));
+    const prepared = await p.takeContext(second);
+    const ref = (await fn.run(prepared.context, { reference: true })) as ivm.Reference<unknown>;
+    const envelope = (await prepared.entry.apply(undefined, [0, ref.derefInto(), '{}', 1000, 1], {
+      result: { promise: true, copy: true },
+    })) as { ok: boolean; json: string };
+    assert.deepEqual([envelope.ok, envelope.json], [true, '2']);
+    // A different memory limit does not take a spare made for 16 MiB.
+    await new Promise((resolve) => setImmediate(resolve));
+    const other = await p.acquire('cold-3', 32, never);
+    assert.equal(other?.memoryMiB, 32);
+    assert.equal(p.counters().spareTaken, 1);
+    assert.equal(p.size(), 3);
   });
 
   it('keys isolates by script and memory limit', async () => {

@@ -46,7 +46,8 @@ describe('isolate pool (in a worker process)', () => {
     const p = pool(10);
     const first = await p.acquire('cold-1', 16, never);
     assert.equal(p.counters().spareTaken, 0);
-    // The spare is made on the next turn of the event loop, with its context.
+    // The spare is made once that run is over (here: released), on the next turn of the loop.
+    p.release(first!, null);
     await new Promise((resolve) => setImmediate(resolve));
     const second = await p.acquire('cold-2', 16, never);
     assert.ok(second && second !== first);
@@ -59,6 +60,7 @@ describe('isolate pool (in a worker process)', () => {
     })) as { ok: boolean; json: string };
     assert.deepEqual([envelope.ok, envelope.json], [true, '2']);
     // A different memory limit does not take a spare made for 16 MiB.
+    p.release(second, null);
     await new Promise((resolve) => setImmediate(resolve));
     const other = await p.acquire('cold-3', 32, never);
     assert.equal(other?.memoryMiB, 32);

@@ -44,6 +44,15 @@ export type RawOutcome = (
     }
 ) & { readonly contextRuns?: number };
 
+/**
+ * Messages sent in the same turn of the event loop travel as one batch: one IPC write instead of
+ * one per message (a write costs more than serialising a small message).
+ */
+export interface Batch<M> {
+  readonly t: 'batch';
+  readonly messages: readonly M[];
+}
+
 export type ToWorker =
   | { readonly t: 'init'; readonly init: WorkerInit }
   | { readonly t: 'run'; readonly id: number; readonly run: WorkerRun }

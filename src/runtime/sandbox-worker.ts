@@ -2,7 +2,7 @@
 // isolated-vm isolates and forwards SDK calls over IPC. Holds no credentials and no network.
 import { createIsolatePool, type IsolatePool } from './isolate-pool.js';
 import { startExecution, type Execution } from './execution.js';
-import type { FromWorker, ToWorker, WorkerHealth } from './protocol.js';
+import type { Batch, FromWorker, ToWorker, WorkerHealth } from './protocol.js';
 import { MAX_SDK_CALLS_PER_RUN } from './guest/protocol.js';
 
 const HEARTBEAT_MS = 500;
@@ -10,8 +10,18 @@ const HEARTBEAT_MS = 500;
 const executions = new Map<number, Execution>();
 let pool: IsolatePool | null = null;
 
+let outbox: FromWorker[] = [];
+
+function flush(): void {
+  const messages = outbox;
+  outbox = [];
+  if (!process.connected || messages.length === 0) return;
+  process.send?.(messages.length === 1 ? messages[0] : { t: 'batch', messages });
+}
+
+/** Messages of one event-loop turn go out as one IPC write (see Batch). */
 function send(message: FromWorker): void {
-  if (process.connected) process.send?.(message);
+  if (outbox.push(message) === 1) setImmediate(flush);
 }
 
 /** Sent with heartbeats only: reading RSS costs ~35 µs, too much for every execution. */
@@ -55,7 +65,11 @@ function onMessage(message: ToWorker): void {
   }
 }
 
-process.on('message', (message) => onMessage(message as ToWorker));
+process.on('message', (raw) => {
+  const message = raw as ToWorker | Batch<ToWorker>;
+  if (message.t === 'batch') for (const one of message.messages) onMessage(one);
+  else onMessage(message);
+});
 // The supervisor is gone: nobody can use our results, and an orphan must not linger.
 // SIGKILL ourselves rather than dispose and exit: disposing an isolate that is still running a
 // loop can block this thread, and then the orphan spins forever (seen after a kill -9 of the

@@ -2,7 +2,7 @@
 // hello → init → ready handshake (runs are only sent after "ready": earlier IPC could be lost).
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { Batch, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const WORKER_FILE = fileURLToPath(new URL(`./sandbox-worker${extension}`, import.meta.url));
@@ -58,18 +58,31 @@ export function spawnWorkerProcess(
     env: { TZ: 'UTC' },
   });
   let exited = false;
-  const send = (message: ToWorker): void => {
-    if (exited || !child.connected) return;
-    child.send(message, (err) => {
+  let outbox: ToWorker[] = [];
+  const flush = (): void => {
+    const messages = outbox;
+    outbox = [];
+    if (exited || !child.connected || messages.length === 0) return;
+    const batch: ToWorker | Batch<ToWorker> =
+      messages.length === 1 ? messages[0]! : { t: 'batch', messages };
+    child.send(batch, (err) => {
       // A failed send means the child is going away; its exit handler fails the runs.
       if (err) child.kill('SIGKILL');
     });
   };
-  child.on('message', (raw) => {
-    const message = raw as FromWorker;
+  const send = (message: ToWorker): void => {
+    if (exited) return;
+    if (outbox.push(message) === 1) setImmediate(flush);
+  };
+  const receive = (message: FromWorker): void => {
     if (message.t === 'hello') send({ t: 'init', init });
     else if (message.t === 'ready') handlers.onReady();
     else handlers.onMessage(message);
+  };
+  child.on('message', (raw) => {
+    const message = raw as FromWorker | Batch<FromWorker>;
+    if (message.t === 'batch') for (const one of message.messages) receive(one);
+    else receive(message);
   });
   const onGone = (): void => {
     if (exited) return;

@@ -121,7 +121,10 @@ function freezeReachable(roots: readonly unknown[], spared: object): void {
     seen.add(object);
     if (object !== spared) ObjectFreeze(object);
     visit(ObjectGetPrototypeOf(object));
+    const isFunction = typeof object === 'function';
     for (const key of ReflectOwnKeys(object)) {
+      // A function's own length and name are primitive data properties (a quarter of the keys).
+      if (isFunction && (key === 'length' || key === 'name')) continue;
       const desc = ObjectGetOwnPropertyDescriptor(object, key);
       if (!desc) continue;
       visit(desc.value);

@@ -99,6 +99,14 @@ for (const { name, limiter, peer } of backends) {
         assert.equal((await limiter.consume(k, 2)).allowed, false);
         assert.equal((await peer.consume(k, 2)).allowed, false);
       });
+
+      void test('keeps counting when Redis lost its loaded scripts (restart, SCRIPT FLUSH)', async () => {
+        const k = key();
+        assert.equal((await limiter.consume(k, 2)).allowed, true);
+        await shared!.script('FLUSH');
+        assert.equal((await limiter.consume(k, 2)).allowed, true);
+        assert.equal((await peer.consume(k, 2)).allowed, false);
+      });
     }
   });
 }

@@ -4,7 +4,6 @@
 // call (each capability and script has its own), while rate-limiter-flexible fixes points and
 // duration per limiter instance. INCR + PEXPIRE in one script is one atomic round trip, needs no
 // clock agreement between nodes (Redis owns the window), and the memory limiter mirrors it exactly.
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RateDecision, RateLimiter } from './types.js';
 
@@ -64,7 +63,11 @@ if ttl < 0 then
 end
 return {count, ttl}
 `;
-const CONSUME_SHA = createHash('sha1').update(CONSUME_LUA).digest('hex');
+
+/** CONSUME_LUA, sent once per connection and then called by SHA (ioredis defineCommand). */
+type ConsumeCommand = Redis & {
+  jsrRateLimitConsume(key: string, windowMs: number): Promise<[number, number]>;
+};
 
 export type RedisRateLimiterOptions = (
   | { readonly url: string; readonly client?: never }
@@ -79,20 +82,16 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   // A client passed in belongs to the caller (shared connection); one built from a URL is ours.
   const owned = options.client === undefined;
   const redis = options.client ?? new Redis(options.url, { maxRetriesPerRequest: 2 });
-
-  const run = async (key: string, windowMs: number): Promise<[number, number]> => {
-    try {
-      return (await redis.evalsha(CONSUME_SHA, 1, key, windowMs)) as [number, number];
-    } catch (err) {
-      // First use on this server (or after SCRIPT FLUSH): send the script itself once.
-      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
-      return (await redis.eval(CONSUME_LUA, 1, key, windowMs)) as [number, number];
-    }
-  };
+  // Defining it on a shared client too is harmless: same name, same script.
+  redis.defineCommand('jsrRateLimitConsume', { lua: CONSUME_LUA, numberOfKeys: 1 });
+  const commands = redis as ConsumeCommand;
 
   return {
     async consume(key, limit, windowMs = MINUTE) {
-      const [count, msLeft] = await run(`${keyPrefix}${windowMs}:${key}`, windowMs);
+      const [count, msLeft] = await commands.jsrRateLimitConsume(
+        `${keyPrefix}${windowMs}:${key}`,
+        windowMs,
+      );
       return decide(count, limit, msLeft);
     },
     async close() {

@@ -48,20 +48,35 @@ for i, key in ipairs(KEYS) do
 end
 return 1`;
 
+// KEYS: slot sets; ARGV: lease id.
+const RELEASE = `
+for _, key in ipairs(KEYS) do
+  redis.call('ZREM', key, ARGV[1])
+end
+return 0`;
+
+/** The scripts above, sent once per connection and then called by SHA (ioredis defineCommand). */
+type SlotCommands = Redis & {
+  jsrAcquireSlots(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<number>;
+  jsrReleaseSlots(numKeys: number, ...keysAndArgs: string[]): Promise<number>;
+};
+
 export function createRedisConcurrency(options: {
   url: string;
   prefix?: string;
 }): ConcurrencyLimiter {
   const redis = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: false });
   redis.on('error', () => {});
+  redis.defineCommand('jsrAcquireSlots', { lua: ACQUIRE });
+  redis.defineCommand('jsrReleaseSlots', { lua: RELEASE });
+  const commands = redis as SlotCommands;
   const prefix = options.prefix ?? 'jsr:slots:';
   return {
     async tryAcquire(slots, leaseMs) {
       const now = Date.now();
       const lease = randomUUID();
       const keys = slots.map((s) => prefix + s.key);
-      const ok = await redis.eval(
-        ACQUIRE,
+      const ok = await commands.jsrAcquireSlots(
         keys.length,
         ...keys,
         now,
@@ -74,7 +89,8 @@ export function createRedisConcurrency(options: {
       return async () => {
         if (released) return;
         released = true;
-        await Promise.all(keys.map((k) => redis.zrem(k, lease))).catch(() => {});
+        // One round trip for every slot; a lost release only holds the slot until its lease ends.
+        await commands.jsrReleaseSlots(keys.length, ...keys, lease).catch(() => {});
       };
     },
     async close() {

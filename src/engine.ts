@@ -15,6 +15,8 @@ import {
 import { broadcastCancel } from './dispatch/cancel-channel.js';
 import { createExecutionRecorder } from './dispatch/execution-recorder.js';
 import { createExecutor, type Executor } from './dispatch/executor.js';
+import { listenForScriptChanges } from './dispatch/script-change-channel.js';
+import { createScriptDirectory, type ScriptDirectory } from './dispatch/script-directory.js';
 import { createTargetCache } from './dispatch/targets.js';
 import { createExecutionService, type ExecutionService } from './executions/service.js';
 import type { Logger } from './lib/logger.js';
@@ -37,6 +39,8 @@ export interface Engine {
   readonly sandbox: Sandbox;
   readonly executor: Executor;
   readonly targets: ReturnType<typeof createTargetCache>;
+  /** Active HTTP and embedded scripts per tenant, cached for hooks and invoke. */
+  readonly scriptDirectory: ScriptDirectory;
   readonly publisher: EventPublisher;
   readonly scripts: ScriptService;
   readonly executions: ExecutionService;
@@ -137,11 +141,26 @@ export async function createEngine(deps: {
       emit: (tenantId, type, payload) => publisher.emit(tenantId, type, payload),
     });
     const targets = createTargetCache(pool);
-    const scripts = createScriptService({ pool, publish: publisher.publishIn });
+    const scriptDirectory = createScriptDirectory({ db: pool });
+    const scriptChanges = await listenForScriptChanges(
+      pool,
+      {
+        changed: (tenantId) => scriptDirectory.changed(tenantId),
+        listening: (up) => scriptDirectory.setLive(up),
+      },
+      logger,
+    );
+    closers.push(() => scriptChanges.close());
+    const scripts = createScriptService({
+      pool,
+      publish: publisher.publishIn,
+      changed: (tenantId) => scriptDirectory.changed(tenantId),
+    });
     const executions = createExecutionService({
       pool,
       executor,
       targets,
+      scripts: scriptDirectory,
       broadcastCancel: (id) => broadcastCancel(pool, id),
     });
     const events = createEventsService({ pool, publisher });
@@ -152,6 +171,7 @@ export async function createEngine(deps: {
       sandbox,
       executor,
       targets,
+      scriptDirectory,
       publisher,
       scripts,
       executions,

@@ -5,8 +5,14 @@ import type pg from 'pg';
 import type { Principal } from '../auth/principal.js';
 import { canRunManually, firesAutomatically } from '../domain/lifecycle.js';
 import { can, type Permission } from '../domain/permissions.js';
-import type { ExecuteAnswer, Executor, ExecutionResult } from '../dispatch/executor.js';
+import type {
+  ExecuteAnswer,
+  ExecutionTarget,
+  Executor,
+  ExecutionResult,
+} from '../dispatch/executor.js';
 import { addJobs } from '../dispatch/queue.js';
+import type { ScriptDirectory } from '../dispatch/script-directory.js';
 import { targetFromScript, type TargetCache } from '../dispatch/targets.js';
 import { AppError, forbidden, notFound } from '../lib/errors.js';
 import { simpleTrigger } from '../runtime/run-request.js';
@@ -60,6 +66,8 @@ export function createExecutionService(deps: {
   pool: pg.Pool;
   executor: Executor;
   targets: TargetCache;
+  /** Cached active embedded scripts: a warm invoke asks PostgreSQL nothing before it runs. */
+  scripts: ScriptDirectory;
   /** Tells every node to stop a running execution (pg NOTIFY). */
   broadcastCancel: (executionId: string) => Promise<void>;
 }) {
@@ -69,13 +77,18 @@ export function createExecutionService(deps: {
     return s;
   }
 
-  /** Runs on this node now; 429 when the script or tenant is at its concurrency limit. */
-  async function runNow(
-    s: Script,
-    opts: { input: unknown; userId: number | null; triggerType: 'manual' | 'api' },
-  ): Promise<ExecutionResult> {
+  /** A script row's current version as a target, remembered for later runs of that version. */
+  function targetOf(s: Script): ExecutionTarget {
     const target = targetFromScript(s);
     deps.targets.remember(target);
+    return target;
+  }
+
+  /** Runs on this node now; 429 when the script or tenant is at its concurrency limit. */
+  async function runNow(
+    target: ExecutionTarget,
+    opts: { input: unknown; userId: number | null; triggerType: 'manual' | 'api' },
+  ): Promise<ExecutionResult> {
     const answer: ExecuteAnswer = await deps.executor.execute(target, {
       trigger: simpleTrigger(opts.triggerType),
       input: opts.input,
@@ -120,7 +133,7 @@ export function createExecutionService(deps: {
       const s = await scriptFor(p, scriptId);
       if (!canRunManually(s.status))
         throw new AppError('INVALID_TRANSITION', 'Archived scripts cannot run');
-      const result = await runNow(s, {
+      const result = await runNow(targetOf(s), {
         input: checkInput(rawInput),
         userId: p.userId,
         triggerType: 'api',
@@ -131,6 +144,16 @@ export function createExecutionService(deps: {
     /** Embedded invoke (SPEC §5): active embedded scripts, by id or name, synchronously. */
     async invoke(p: Principal, idOrName: string, rawInput: unknown): Promise<ExecutionResult> {
       requirePermission(p, 'scripts.execute');
+      const known = await deps.scripts.invocable(p.tenantId, idOrName);
+      const target = known && (await deps.targets.load(known.id, known.version));
+      if (target) {
+        return runNow(target, {
+          input: checkInput(rawInput),
+          userId: p.userId,
+          triggerType: 'api',
+        });
+      }
+      // Not among the cached runnable scripts: the database says why, or finds one just made.
       const s = isUuid(idOrName)
         ? await findScript(deps.pool, p.tenantId, idOrName)
         : await findScriptByName(deps.pool, p.tenantId, idOrName);
@@ -139,7 +162,11 @@ export function createExecutionService(deps: {
         throw new AppError('BAD_REQUEST', `Script "${s.name}" is not an embedded script`);
       if (!firesAutomatically(s.status))
         throw new AppError('INVALID_TRANSITION', `Script "${s.name}" is ${s.status}, not active`);
-      return runNow(s, { input: checkInput(rawInput), userId: p.userId, triggerType: 'api' });
+      return runNow(targetOf(s), {
+        input: checkInput(rawInput),
+        userId: p.userId,
+        triggerType: 'api',
+      });
     },
 
     async get(p: Principal, id: string): Promise<ExecutionRow> {

@@ -137,6 +137,12 @@ function conflict(err: unknown): AppError | null {
 export function createScriptService(deps: {
   pool: pg.Pool;
   publish: EventPublisher;
+  /**
+   * Called after a change to a tenant's scripts committed. Other nodes learn of it through the
+   * NOTIFY the database sends (migration 0003); this node's caches must not wait for that, so
+   * the author's next request already sees the change.
+   */
+  changed?: (tenantId: string) => void;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
@@ -178,11 +184,15 @@ export function createScriptService(deps: {
     });
   }
 
-  async function inTx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** A change of the principal's tenant's scripts, in one transaction. */
+  async function change<T>(p: Principal, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
     try {
       return await withTransaction(deps.pool, fn);
     } catch (err) {
       throw conflict(err) ?? err;
+    } finally {
+      // Also after a failure: the commit itself may have failed after reaching the server.
+      deps.changed?.(p.tenantId);
     }
   }
 
@@ -218,7 +228,7 @@ export function createScriptService(deps: {
     async create(p: Principal, raw: unknown): Promise<Script> {
       requirePermission(p, 'scripts.create');
       const { input, compiled, changeNote } = await validate(raw, { mode: 'create' });
-      return inTx(async (db) => {
+      return change(p, async (db) => {
         const s = await insertScript(db, {
           tenantId: p.tenantId,
           organizationId: p.organizationId,
@@ -255,7 +265,7 @@ export function createScriptService(deps: {
           fields: { status: statusCheck.message },
         });
       }
-      return inTx(async (db) => {
+      return change(p, async (db) => {
         const locked = await findScript(db, p.tenantId, id, { forUpdate: true });
         if (!locked) throw scriptNotFound();
         const s = await updateScript(db, { tenantId: p.tenantId, id, input, compiled });
@@ -276,7 +286,7 @@ export function createScriptService(deps: {
 
     async remove(p: Principal, id: string): Promise<Script> {
       requirePermission(p, 'scripts.delete');
-      return inTx(async (db) => {
+      return change(p, async (db) => {
         const s = await findScript(db, p.tenantId, id, { forUpdate: true });
         if (!s) throw scriptNotFound();
         await deleteScript(db, p.tenantId, id);
@@ -301,7 +311,7 @@ export function createScriptService(deps: {
     /** Lifecycle action (activate, pause, resume, disable, archive); not a new version. */
     async transition(p: Principal, id: string, action: LifecycleAction): Promise<Script> {
       requirePermission(p, 'scripts.update');
-      return inTx(async (db) => {
+      return change(p, async (db) => {
         const current = await findScript(db, p.tenantId, id, { forUpdate: true });
         if (!current) throw scriptNotFound();
         const to = applyAction(current.status, action);

@@ -145,6 +145,33 @@ export async function findScriptByName(
   return r.rows[0] ?? null;
 }
 
+/**
+ * An active script the hot paths run without asking for it by name first: an HTTP script with
+ * its endpoint (httpPath, methods, auth set) or an embedded script (those null).
+ */
+export interface RunnableScriptRow {
+  readonly id: string;
+  readonly name: string;
+  readonly type: 'http' | 'embedded';
+  readonly version: number;
+  readonly httpPath: string | null;
+  readonly methods: string[] | null;
+  readonly auth: 'token' | 'public' | null;
+}
+
+export async function listRunnableScripts(
+  db: Queryable,
+  tenantId: string,
+): Promise<RunnableScriptRow[]> {
+  const r = await db.query<RunnableScriptRow>(
+    `SELECT s.id, s.name, s.type, s.version, e.http_path AS "httpPath", e.methods, e.auth
+       FROM scripts s LEFT JOIN script_http_endpoints e ON e.script_id = s.id
+      WHERE s.tenant_id = $1 AND s.status = 'active' AND s.type IN ('http', 'embedded')`,
+    [tenantId],
+  );
+  return r.rows;
+}
+
 export interface ScriptFilters {
   readonly search?: string | undefined;
   readonly type?: ScriptType | undefined;

@@ -91,6 +91,7 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
       pool: deps.pool,
       executor: engine.executor,
       targets: engine.targets,
+      scripts: engine.scriptDirectory,
       rateLimiter: engine.rateLimiter,
       metrics: deps.metrics,
       requestsPerMinute: deps.hookRequestsPerMinute ?? deps.config.hookRequestsPerMinute,

@@ -7,26 +7,18 @@ import type pg from 'pg';
 import type { RateLimiter } from '../../cache/types.js';
 import { can } from '../../domain/permissions.js';
 import type { Executor } from '../../dispatch/executor.js';
+import type { ScriptDirectory } from '../../dispatch/script-directory.js';
 import type { TargetCache } from '../../dispatch/targets.js';
 import type { Metrics } from '../../lib/metrics.js';
 import type { HttpRequestInfo } from '../../runtime/run-request.js';
-import { findScript } from '../../store/scripts.js';
 import { createTenantLookup } from '../../store/tenant-lookup.js';
 import type { AppEnv } from '../../web/env.js';
-import { targetFromScript } from '../../dispatch/targets.js';
-import { matchPath, specificity } from './route-match.js';
 import { mapResponse } from './response-mapping.js';
+import { routeTable } from './route-table.js';
 
 export const MAX_HOOK_BODY_BYTES = 1024 * 1024;
 /** Headers never shown to scripts: credentials of the caller. */
 const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-
-interface EndpointRow {
-  scriptId: string;
-  httpPath: string;
-  methods: string[];
-  auth: 'token' | 'public';
-}
 
 function hookError(
   c: Context,
@@ -64,10 +56,24 @@ async function readBody(
   return { ok: true, body: text };
 }
 
+/** The query string as scripts see it: a value per key, an array for a repeated key. */
+function queryOf(url: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  if (!url.includes('?')) return query;
+  const params = new URL(url).searchParams;
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    query[key] = all.length === 1 ? all[0]! : all;
+  }
+  return query;
+}
+
 export function hookRoutes(deps: {
   pool: pg.Pool;
   executor: Executor;
   targets: TargetCache;
+  /** Cached endpoints of active scripts: a warm request asks PostgreSQL nothing before it runs. */
+  scripts: ScriptDirectory;
   rateLimiter: RateLimiter;
   metrics: Metrics;
   requestsPerMinute: number;
@@ -76,25 +82,20 @@ export function hookRoutes(deps: {
   const findTenant = createTenantLookup(deps.pool);
 
   app.all('/hooks/:tenantSlug/*', async (c) => {
-    const tenant = await findTenant(c.req.param('tenantSlug'));
-    const prefix = `/hooks/${c.req.param('tenantSlug')}`;
-    const path = c.req.path.slice(prefix.length) || '/';
+    const slug = c.req.param('tenantSlug');
+    const tenant = await findTenant(slug);
+    const path = c.req.path.slice(`/hooks/${slug}`.length) || '/';
     if (!tenant) return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');
-    const endpoints = await deps.pool.query<EndpointRow>(
-      `SELECT e.script_id AS "scriptId", e.http_path AS "httpPath", e.methods, e.auth
-         FROM script_http_endpoints e JOIN scripts s ON s.id = e.script_id
-        WHERE e.tenant_id = $1 AND s.status = 'active'`,
-      [tenant.id],
-    );
-    const matches = endpoints.rows
-      .map((e) => ({ e, params: matchPath(e.httpPath, path) }))
-      .filter((m): m is { e: EndpointRow; params: Record<string, string> } => m.params !== null)
-      .sort((a, b) => specificity(b.e.httpPath) - specificity(a.e.httpPath));
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-    const match = matches.find((m) => m.e.methods.includes(method));
-    if (!match) {
-      if (matches.length > 0) {
-        c.header('Allow', [...new Set(matches.flatMap((m) => m.e.methods))].join(', '));
+    let found = routeTable(await deps.scripts.hookRoutes(tenant.id)).lookup(path, method);
+    if (!found.route) {
+      // The cache answers what it knows; a miss is checked in the database.
+      const fresh = await deps.scripts.hookRoutes(tenant.id, { fresh: true });
+      found = routeTable(fresh).lookup(path, method);
+    }
+    if (!found.route) {
+      if (found.allow.length > 0) {
+        c.header('Allow', found.allow.join(', '));
         return hookError(
           c,
           405,
@@ -104,7 +105,8 @@ export function hookRoutes(deps: {
       }
       return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');
     }
-    if (match.e.auth === 'token') {
+    const { route, params } = found;
+    if (route.auth === 'token') {
       const p = c.get('principal');
       if (!p || p.tenantId !== tenant.id || !can(p.role, 'scripts.execute')) {
         return hookError(
@@ -127,22 +129,17 @@ export function hookRoutes(deps: {
       );
     }
 
-    const script = await findScript(deps.pool, tenant.id, match.e.scriptId);
-    if (!script || script.status !== 'active')
-      return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');
-    const rate = await deps.rateLimiter.consume(`hook:${script.id}`, deps.requestsPerMinute);
+    // Versions never change, so the code of this one is cached for good once loaded.
+    const target = await deps.targets.load(route.scriptId, route.version);
+    if (!target) return hookError(c, 404, 'NOT_FOUND', 'No endpoint matches this path');
+    const rate = await deps.rateLimiter.consume(`hook:${target.scriptId}`, deps.requestsPerMinute);
     if (!rate.allowed) {
       deps.metrics.rateLimitHits.inc({ limit: 'hook' });
       c.header('Retry-After', String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))));
       return hookError(c, 429, 'RATE_LIMIT', 'Rate limit exceeded for this endpoint');
     }
 
-    const url = new URL(c.req.url);
-    const query: Record<string, string | string[]> = {};
-    for (const key of new Set(url.searchParams.keys())) {
-      const all = url.searchParams.getAll(key);
-      query[key] = all.length === 1 ? all[0]! : all;
-    }
+    const query = queryOf(c.req.url);
     const headers: Record<string, string> = {};
     c.req.raw.headers.forEach((v, k) => {
       if (!HIDDEN_HEADERS.has(k)) headers[k] = v;
@@ -150,13 +147,11 @@ export function hookRoutes(deps: {
     const httpRequest: HttpRequestInfo = {
       method: c.req.method,
       path,
-      params: match.params,
+      params,
       headers,
       query,
       body: body.body,
     };
-    const target = targetFromScript(script);
-    deps.targets.remember(target);
     const p = c.get('principal');
     const answer = await deps.executor.execute(target, {
       trigger: {
@@ -167,7 +162,7 @@ export function hookRoutes(deps: {
         cronExpression: null,
       },
       triggerData: {
-        httpRequest: { method: httpRequest.method, path, params: match.params, query, headers },
+        httpRequest: { method: httpRequest.method, path, params, query, headers },
       },
       input:
         body.body !== null && typeof body.body === 'object' && !Array.isArray(body.body)

@@ -316,7 +316,10 @@ export function createExecutor(deps: {
       } finally {
         if (runningTimer) clearTimeout(runningTimer);
         running.delete(id);
-        await release();
+        // Not awaited: the answer need not wait for Redis to confirm. The release is sent before
+        // the answer on the limiter's one connection, so this node's next acquire comes after it
+        // (and the memory backend releases synchronously).
+        void release();
       }
     },
   };

@@ -98,6 +98,16 @@ export async function createEngine(deps: {
       'Executions running in the sandbox',
       () => sandbox.stats().busy,
     );
+    metrics.gauge(
+      'jsruntime_sandbox_fresh_context_runs',
+      'Runs since start that got a fresh hardened context (cold start, or the previous run of the script left its context unusable)',
+      () => sandbox.stats().contexts.fresh,
+    );
+    metrics.gauge(
+      'jsruntime_sandbox_reused_context_runs',
+      'Runs since start served by a context the previous run of the same script left reusable',
+      () => sandbox.stats().contexts.reused,
+    );
 
     const publisher = createEventPublisher({ pool, logger });
     const http = createHttpCapability({

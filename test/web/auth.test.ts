@@ -57,6 +57,8 @@ for (const server of testServers()) {
         'jsruntime_execution_duration_seconds',
         'jsruntime_queue_depth',
         'jsruntime_sandbox_processes',
+        'jsruntime_sandbox_fresh_context_runs',
+        'jsruntime_sandbox_reused_context_runs',
         'jsruntime_ssrf_blocked_total',
         'jsruntime_rate_limit_hits_total',
       ]) {

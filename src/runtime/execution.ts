@@ -2,7 +2,13 @@
 // context (fresh, or the one the previous run of this script left reusable) under the wall-time
 // watchdog, and describe whatever happened as a RawOutcome.
 import type ivm from 'isolated-vm';
-import { API_CALL_LIMIT_MESSAGE, OP_RUN, OP_SETTLE, type RunEnvelope } from './guest/protocol.js';
+import {
+  API_CALL_LIMIT_MESSAGE,
+  OP_RUN,
+  OP_SETTLE,
+  type ContextChanged,
+  type RunEnvelope,
+} from './guest/protocol.js';
 import type { IsolatePool, IsolateSlot, SlotListener } from './isolate-pool.js';
 import { createLogCollector } from './log-collector.js';
 import type { ExecutionError, ExecutionMetrics } from './outcome.js';
@@ -185,34 +191,46 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
     slot = acquired;
     slot.listener = listener;
     let reusable = false;
-    /** The context may serve the next run (the guest found nothing left behind). */
-    let keepContext = false;
     let context: ivm.Context | null = null;
     let fn: ivm.Reference<unknown> | null = null;
     let phase: 'compile' | 'run' = 'compile';
     try {
       const script = await deps.pool.script(slot, run.scriptId, run.version, run.code);
       phase = 'run';
-      const prepared = await deps.pool.takeContext(slot);
-      context = prepared.context;
-      contextRuns = prepared.runs;
-      entry = prepared.entry;
       const token = ++runTokens;
       slot.activeToken = token;
-      cpuStart = slot.isolate.cpuTime;
-      if (prepared.fn?.version === run.version) {
-        fn = prepared.fn.ref;
-      } else {
-        prepared.fn?.ref.release();
-        fn = (await script.run(prepared.context, { reference: true })) as ivm.Reference<unknown>;
+      let prepared = await deps.pool.takeContext(slot);
+      let envelope: RunEnvelope | null = null;
+      while (envelope === null) {
+        cpuStart = slot.isolate.cpuTime;
+        context = prepared.context;
+        contextRuns = prepared.runs;
+        entry = prepared.entry;
+        if (prepared.fn?.version === run.version) {
+          fn = prepared.fn.ref;
+        } else {
+          prepared.fn?.ref.release();
+          fn = (await script.run(context, { reference: true })) as ivm.Reference<unknown>;
+        }
+        const answer = (await entry.apply(
+          undefined,
+          [OP_RUN, fn.derefInto(), run.contextJson, run.limits.maxOutputSizeBytes, token],
+          { result: { promise: true, copy: true } },
+        )) as RunEnvelope | ContextChanged;
+        if (!('contextChanged' in answer)) {
+          envelope = answer;
+        } else if (prepared.runs === 0) {
+          throw new Error('a fresh context reported changes');
+        } else {
+          // An earlier run left something in this context: it serves no one again.
+          fn.release();
+          entry.release();
+          context.release();
+          [fn, entry, context] = [null, null, null];
+          prepared = await deps.pool.freshContext(slot);
+        }
       }
-      const envelope = (await prepared.entry.apply(
-        undefined,
-        [OP_RUN, fn.derefInto(), run.contextJson, run.limits.maxOutputSizeBytes, token],
-        { result: { promise: true, copy: true } },
-      )) as RunEnvelope;
       await logs.settle(envelope.logLines);
-      keepContext = envelope.reusable;
       if (!envelope.ok) {
         if (envelope.kind === 'memory') return memoryOutcome();
         reusable = true;
@@ -249,7 +267,8 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
       slot.listener = null;
       slot.activeToken = 0;
       const clean = reusable && stopReason === null && !slot.isolate.isDisposed;
-      if (clean && keepContext && context && entry && fn) {
+      // Kept for the next run of this script, which checks first that nothing was left behind.
+      if (clean && context && entry && fn) {
         deps.pool.release(slot, {
           context,
           entry,

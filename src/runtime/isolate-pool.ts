@@ -79,6 +79,8 @@ export interface IsolatePool {
   script(slot: IsolateSlot, scriptId: string, version: number, code: string): Promise<ivm.Script>;
   /** The slot's next context: the one kept by the last run, or a fresh hardened one. */
   takeContext(slot: IsolateSlot): Promise<PreparedContext>;
+  /** A new hardened context, for when the kept one turned out to be changed. */
+  freshContext(slot: IsolateSlot): Promise<PreparedContext>;
   /**
    * Back to the pool after a clean run, with the context the run left reusable (it serves the
    * next run), or null: then a fresh one is prepared in the background.
@@ -348,6 +350,8 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
       }
       return script;
     },
+
+    freshContext: (slot) => prepare(asState(slot)),
 
     takeContext(slot) {
       const state = asState(slot);

@@ -2,9 +2,9 @@
 // SharedArrayBuffer, no RegExp legacy statics, and every object reachable from the global object
 // (built-ins, their prototypes, methods and accessors, the SDK globals, the intrinsics only syntax
 // reaches) frozen. Nothing a script can reach is left mutable except the global object itself,
-// whose own properties `snapshotGlobals` lets the runner compare after every run. That is what
-// lets a context be reused for the next run of the same script (see runner.ts): a run can leave
-// nothing behind that the next one could see. ~700 objects, ~1.5 ms once per context.
+// whose own properties `snapshotGlobals` lets the guest compare before each run. That is what
+// lets a context be reused for the next run of the same script (see index.ts): a run can leave
+// nothing behind that the next one could see. ~700 objects, ~1–4 ms once per context.
 import {
   EvalErrorCtor,
   MapCtor,

@@ -1,7 +1,19 @@
 // Entry of the guest bundle, evaluated once per context: `install` builds the globals (context,
 // sdk, events, console), hardens the context and returns the entry the host calls for every run
-// in this context (one run at a time; see runner.ts for when a context serves another run).
-import { OP_RUN, type HostFunctions, type RawHostFunctions } from './protocol.js';
+// in this context, one run at a time.
+//
+// A context serves the next run of its script only if the runs before left nothing behind: no
+// SDK call in flight and the global object exactly as install() left it (everything else a
+// script can reach is frozen). That is checked when the next run starts, not when a run ends:
+// promise reactions queued by a run may still execute after its result is in, and only once the
+// isolate picks up the next task are they all done.
+import { PromiseCtor } from './intrinsics.js';
+import {
+  OP_RUN,
+  type ContextChanged,
+  type HostFunctions,
+  type RawHostFunctions,
+} from './protocol.js';
 import { createHostCalls } from './host-calls.js';
 import { createLog } from './log.js';
 import { createSdk } from './sdk.js';
@@ -9,6 +21,8 @@ import { createRunner } from './runner.js';
 import { harden, snapshotGlobals } from './harden.js';
 
 export type GuestEntry = (op: number, a: unknown, b: unknown, c: unknown, d: unknown) => unknown;
+
+const CONTEXT_CHANGED: ContextChanged = { contextChanged: true };
 
 export function install(
   call: RawHostFunctions['call'],
@@ -34,17 +48,16 @@ export function install(
     events: { value: events, enumerable: true },
     console: { value: guestLog.console, enumerable: true },
   });
-  const run = createRunner({
-    log: guestLog,
-    globals: snapshotGlobals(global),
-    pendingCalls: calls.pending,
-    setContext: (value) => {
-      current = value;
-    },
+  const globals = snapshotGlobals(global);
+  const run = createRunner(guestLog, (value) => {
+    current = value;
   });
 
   return (op, a, b, c, d) => {
     if (op === OP_RUN) {
+      if (calls.pending() > 0 || !globals.unchanged()) {
+        return new PromiseCtor((resolve) => resolve(CONTEXT_CHANGED));
+      }
       token = d as number;
       calls.reset();
       guestLog.reset();

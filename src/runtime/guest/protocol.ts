@@ -59,18 +59,13 @@ export interface HostFunctions {
 export const OP_RUN = 0;
 export const OP_SETTLE = 1;
 
-/**
- * What the runner resolves with; line/column are positions in the compiled code (1-based).
- * `reusable`: the run left nothing behind (no SDK call in flight, the global object as it was),
- * so the next run of this script may use the same context.
- */
+/** What the runner resolves with; line/column are positions in the compiled code (1-based). */
 export type RunEnvelope =
   | {
       readonly ok: true;
       readonly json: string;
       readonly logLines: number;
       readonly logsDropped: number;
-      readonly reusable: boolean;
     }
   | {
       readonly ok: false;
@@ -81,5 +76,13 @@ export type RunEnvelope =
       readonly column: number | undefined;
       readonly logLines: number;
       readonly logsDropped: number;
-      readonly reusable: boolean;
     };
+
+/**
+ * OP_RUN's answer when an earlier run in this context left something behind (an SDK call in
+ * flight, a change to the global object — possibly made after its result was in): nothing ran,
+ * and the host runs the script again in a fresh context.
+ */
+export interface ContextChanged {
+  readonly contextChanged: true;
+}

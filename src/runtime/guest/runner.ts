@@ -1,5 +1,4 @@
 // Runs the script function in the prepared context and turns its result into a RunEnvelope.
-// One context serves consecutive runs of a script as long as each run leaves it reusable.
 import {
   JsonParse,
   JsonStringify,
@@ -9,7 +8,6 @@ import {
 } from './intrinsics.js';
 import type { RunEnvelope } from './protocol.js';
 import type { GuestLog } from './log.js';
-import type { GlobalsSnapshot } from './harden.js';
 import { describeThrown, truncate, type ThrownDescription } from './errors.js';
 
 function deepFreeze(value: unknown): unknown {
@@ -26,24 +24,7 @@ export type Runner = (
   maxOutputChars: number,
 ) => Promise<RunEnvelope>;
 
-export interface RunnerDeps {
-  readonly log: GuestLog;
-  /** The global object as install() left it. */
-  readonly globals: GlobalsSnapshot;
-  /** SDK calls in flight. */
-  readonly pendingCalls: () => number;
-  /** Sets what the `context` global returns. */
-  readonly setContext: (value: unknown) => void;
-}
-
-export function createRunner(deps: RunnerDeps): Runner {
-  const { log } = deps;
-  /**
-   * Checked when a run ends: the next run may share this context only if this one left no SDK
-   * call in flight (nothing of it can run later) and no trace on the global object (everything
-   * else a script can reach is frozen by harden()).
-   */
-  const reusable = (): boolean => deps.pendingCalls() === 0 && deps.globals.unchanged();
+export function createRunner(log: GuestLog, setContext: (value: unknown) => void): Runner {
   const fail = (
     error: Omit<ThrownDescription, 'kind'> & { kind?: ThrownDescription['kind'] },
   ): RunEnvelope => {
@@ -57,14 +38,13 @@ export function createRunner(deps: RunnerDeps): Runner {
       column: error.column,
       logLines: lines,
       logsDropped: dropped,
-      reusable: error.kind !== 'memory' && reusable(),
     };
   };
   const outputError = (code: string, message: string): RunEnvelope =>
     fail({ code, message, line: undefined, column: undefined });
 
   return async (fn, contextJson, maxOutputChars) => {
-    deps.setContext(deepFreeze(JsonParse(contextJson)));
+    setContext(deepFreeze(JsonParse(contextJson)));
     // Frozen so that a sloppy-mode script cannot keep anything on itself (`arguments.callee.x`).
     if (!ObjectIsFrozen(fn)) ObjectFreeze(fn);
     let value: unknown;
@@ -93,6 +73,6 @@ export function createRunner(deps: RunnerDeps): Runner {
       return outputError('OUTPUT_TOO_LARGE', `Output is larger than ${maxOutputChars} bytes`);
     }
     const { lines, dropped } = log.counts();
-    return { ok: true, json, logLines: lines, logsDropped: dropped, reusable: reusable() };
+    return { ok: true, json, logLines: lines, logsDropped: dropped };
   };
 }

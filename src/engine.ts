@@ -133,7 +133,6 @@ export async function createEngine(deps: {
           if (!d.allowed) metrics.rateLimitHits.inc({ limit: 'sdk' });
           return d;
         },
-        close: async () => {},
       },
       logger,
     });

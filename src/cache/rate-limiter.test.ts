@@ -69,6 +69,22 @@ for (const { name, limiter, peer } of backends) {
       assert.equal((await limiter.consume(a, 1, 1000)).allowed, true);
     });
 
+    void test('peek tells whether one more call is allowed, without counting one', async () => {
+      const k = key();
+      for (let i = 0; i < 10; i++) assert.equal((await limiter.peek(k, 2)).allowed, true);
+      await limiter.consume(k, 2);
+      assert.equal((await limiter.peek(k, 2)).allowed, true);
+      await limiter.consume(k, 2);
+      const full = await limiter.peek(k, 2);
+      assert.equal(full.allowed, false);
+      assert.ok(full.retryAfterMs > 0 && full.retryAfterMs <= 60_000, `${full.retryAfterMs}`);
+      // Peeking counted nothing: the window holds exactly the two consumed calls.
+      assert.equal((await limiter.consume(k, 3)).allowed, true);
+      assert.equal((await limiter.consume(k, 3)).allowed, false);
+      if (peer) assert.equal((await peer.peek(k, 5)).allowed, true);
+      if (peer) assert.equal((await peer.peek(k, 4)).allowed, false);
+    });
+
     void test('concurrent calls never exceed the limit', async () => {
       const k = key();
       const decisions = await Promise.all(Array.from({ length: 50 }, () => limiter.consume(k, 10)));

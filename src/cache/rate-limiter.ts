@@ -40,6 +40,12 @@ export function createMemoryRateLimiter({
       w.count++;
       return decide(w.count, limit, w.resetAt - t);
     },
+    async peek(key, limit, windowMs = MINUTE) {
+      const t = now();
+      const w = windows.get(`${windowMs}:${key}`);
+      if (w === undefined || w.resetAt <= t) return decide(1, limit, windowMs);
+      return decide(w.count + 1, limit, w.resetAt - t);
+    },
     async close() {
       windows.clear();
     },
@@ -64,9 +70,16 @@ end
 return {count, ttl}
 `;
 
-/** CONSUME_LUA, sent once per connection and then called by SHA (ioredis defineCommand). */
+/** The count so far and the window's time left, changing nothing. */
+const PEEK_LUA = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+return {count, redis.call('PTTL', KEYS[1])}
+`;
+
+/** The Lua scripts, sent once per connection and then called by SHA (ioredis defineCommand). */
 type ConsumeCommand = Redis & {
   jsrRateLimitConsume(key: string, windowMs: number): Promise<[number, number]>;
+  jsrRateLimitPeek(key: string): Promise<[number, number]>;
 };
 
 export type RedisRateLimiterOptions = (
@@ -84,6 +97,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   const redis = options.client ?? new Redis(options.url, { maxRetriesPerRequest: 2 });
   // Defining it on a shared client too is harmless: same name, same script.
   redis.defineCommand('jsrRateLimitConsume', { lua: CONSUME_LUA, numberOfKeys: 1 });
+  redis.defineCommand('jsrRateLimitPeek', { lua: PEEK_LUA, numberOfKeys: 1 });
   const commands = redis as ConsumeCommand;
 
   return {
@@ -93,6 +107,10 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         windowMs,
       );
       return decide(count, limit, msLeft);
+    },
+    async peek(key, limit, windowMs = MINUTE) {
+      const [count, msLeft] = await commands.jsrRateLimitPeek(`${keyPrefix}${windowMs}:${key}`);
+      return decide(count + 1, limit, msLeft > 0 ? msLeft : windowMs);
     },
     async close() {
       if (owned) await redis.quit();

@@ -22,5 +22,7 @@ export interface RateDecision {
 /** Fixed-window counters per key (per-minute limits, shared across nodes in Redis mode). */
 export interface RateLimiter {
   consume(key: string, limit: number, windowMs?: number): Promise<RateDecision>;
+  /** Whether one more call would be allowed now, without counting one (login counts failures only). */
+  peek(key: string, limit: number, windowMs?: number): Promise<RateDecision>;
   close(): Promise<void>;
 }

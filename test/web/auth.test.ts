@@ -168,6 +168,15 @@ for (const server of testServers()) {
         assert.ok(!slugs.includes(s), `${s} was not created`);
     });
 
+    it('counts failed logins only: an account can sign in as often as it likes', async () => {
+      for (let i = 0; i < 12; i++) {
+        const b = new BrowserClient(t.base);
+        await b.get('/login');
+        const r = await b.post('/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+        assert.equal(r.status, 303, `login ${i + 1}`);
+      }
+    });
+
     it('limits login attempts per account', async () => {
       const b = new BrowserClient(t.base);
       let last = 0;

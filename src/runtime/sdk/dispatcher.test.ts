@@ -6,7 +6,7 @@ import type { Capability, CapabilityName, SdkCallContext } from './types.js';
 import { API_CALL_LIMIT_MESSAGE, createSdkDispatcher } from './dispatcher.js';
 
 /** Fixed-window counters with no clock: a window never ends within a test. */
-function countingLimiter(): RateLimiter & { counts: Map<string, number> } {
+function countingLimiter(): Pick<RateLimiter, 'consume'> & { counts: Map<string, number> } {
   const counts = new Map<string, number>();
   return {
     counts,
@@ -15,7 +15,6 @@ function countingLimiter(): RateLimiter & { counts: Map<string, number> } {
       counts.set(key, used);
       return Promise.resolve({ allowed: used <= limit, retryAfterMs: used <= limit ? 0 : 60_000 });
     },
-    close: () => Promise.resolve(),
   };
 }
 
@@ -243,9 +242,8 @@ describe('createSdkDispatcher', () => {
 
   it('fails closed when the rate limiter itself fails', async () => {
     const { errors, logger } = silentLogger();
-    const broken: RateLimiter = {
+    const broken: Pick<RateLimiter, 'consume'> = {
       consume: () => Promise.reject(new Error('redis down')),
-      close: () => Promise.resolve(),
     };
     const cache = fakeCapability('cache');
     const sdk = createSdkDispatcher({

@@ -53,7 +53,7 @@ export interface SdkDispatcher {
 
 export interface SdkDispatcherOptions {
   readonly capabilities: readonly Capability[];
-  readonly rateLimiter: RateLimiter;
+  readonly rateLimiter: Pick<RateLimiter, 'consume'>;
   readonly logger?: RuntimeLogger;
 }
 

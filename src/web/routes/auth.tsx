@@ -71,13 +71,14 @@ export function authRoutes(deps: {
     if (!cookieCsrf || typeof body._csrf !== 'string' || !safeEqual(cookieCsrf, body._csrf)) {
       return loginPage(c, { email, next, error: 'The form expired. Please try again.' }, 403);
     }
-    const ip = clientIp(c, deps.trustProxy);
-    const byIp = await deps.rateLimiter.consume(`login:ip:${ip}`, MAX_PER_IP, WINDOW_MS);
-    const byAccount = await deps.rateLimiter.consume(
-      `login:acct:${email.toLowerCase()}`,
-      MAX_PER_ACCOUNT,
-      WINDOW_MS,
-    );
+    // Failed attempts are what count: an address or account over its failures in the window
+    // is refused before the password is even checked; a successful login counts nothing.
+    const ipKey = `login:ip:${clientIp(c, deps.trustProxy)}`;
+    const accountKey = `login:acct:${email.toLowerCase()}`;
+    const [byIp, byAccount] = await Promise.all([
+      deps.rateLimiter.peek(ipKey, MAX_PER_IP, WINDOW_MS),
+      deps.rateLimiter.peek(accountKey, MAX_PER_ACCOUNT, WINDOW_MS),
+    ]);
     if (!byIp.allowed || !byAccount.allowed) {
       const wait = Math.ceil(Math.max(byIp.retryAfterMs, byAccount.retryAfterMs) / 60_000);
       c.header(
@@ -93,6 +94,10 @@ export function authRoutes(deps: {
     const user = email ? await findUserByEmail(deps.pool, email) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
     if (!user || !ok) {
+      await Promise.all([
+        deps.rateLimiter.consume(ipKey, MAX_PER_IP, WINDOW_MS),
+        deps.rateLimiter.consume(accountKey, MAX_PER_ACCOUNT, WINDOW_MS),
+      ]);
       return loginPage(c, { email, next, error: 'Invalid email or password.' }, 401);
     }
     const sid = randomSecret(32);

@@ -55,6 +55,9 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     await rm(userDataDir, { recursive: true, force: true });
     throw error;
   }
+  // Waits end as soon as their condition holds; the limit only matters on a machine so busy
+  // (other suites, CI neighbours) that loading the editor takes longer than Playwright's 30 s.
+  context.setDefaultTimeout(60_000);
   let closed = false;
   return {
     context,

@@ -1,0 +1,49 @@
+// Attack: pass data through Math.random's state. V8 keeps the generator (xorshift128+) and a
+// cache of 64 precomputed values per context, so in a reused context the next execution
+// continues the earlier one's sequence. The reader draws a few values, finds where V8 refilled
+// the cache (consecutive values stop satisfying the xorshift128+ recurrence there), and so
+// learns how many values the earlier execution drew, modulo 64: 6 bits per run, chosen by the
+// writer. (Lower priority than a direct leak, but it is data of one run read by the next.)
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { attack } from './harness.js';
+
+// The same text both runs (one version, so the second run may reuse the first run's context).
+// The reader returns how many values were drawn in this context before it, modulo 64.
+const BODY = `
+  if (context.input.pin !== undefined) {
+    for (let i = 0; i < context.input.pin; i++) Math.random();
+    return 'written';
+  }
+  const M64 = (1n << 64n) - 1n;
+  const draws = [];
+  for (let i = 0; i < 70; i++) draws.push(BigInt(Math.random() * 2 ** 52) << 12n);
+  const next = (older, newer) => {
+    let y = older ^ ((older << 23n) & M64);
+    y ^= y >> 17n;
+    return (y ^ newer ^ (newer >> 26n)) & M64;
+  };
+  const fails = (k) => (next(draws[k + 2], draws[k + 1]) >> 35n) !== (draws[k] >> 35n);
+  let first = -1;
+  for (let k = 0; k + 2 < draws.length; k++) if (fails(k)) { first = k; break; }
+  const left = fails(first + 1) ? first + 2 : first + 1;
+  return (64 - left) % 64;`;
+
+describe('hostile: data passed through the state of Math.random', () => {
+  const h = attack();
+
+  it('does not reach the next execution of the script', async () => {
+    // In a fresh context nothing was drawn before the reader.
+    assert.equal(h.expectValue(await h.run(BODY, { scriptId: 'random-baseline' })), 0);
+    const counted = h.countContexts();
+    const writer = await h.run(BODY, { scriptId: 'random-state', input: { pin: 42 } });
+    assert.equal(h.expectValue(writer), 'written');
+    const read = h.expectValue(await h.run(BODY, { scriptId: 'random-state' }));
+    // Safe: each execution draws from a generator no earlier execution advanced (reseeded per
+    // run, or a fresh context), so the reader sees what it sees in a fresh context.
+    assert.notEqual(read, 42, 'the second run read the pin the first run drew');
+    assert.equal(read, 0);
+    assert.equal(counted().fresh + counted().reused, 2);
+    await h.assertHealthy();
+  });
+});

@@ -1,6 +1,7 @@
 // Sandbox worker side: one execution — take an isolate, run the script in the isolate's next
 // context (fresh, or the one the previous run of this script left reusable) under the wall-time
 // watchdog, and describe whatever happened as a RawOutcome.
+import { randomBytes } from 'node:crypto';
 import type ivm from 'isolated-vm';
 import {
   API_CALL_LIMIT_MESSAGE,
@@ -214,7 +215,14 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
         }
         const answer = (await entry.apply(
           undefined,
-          [OP_RUN, fn.derefInto(), run.contextJson, run.limits.maxOutputSizeBytes, token],
+          [
+            OP_RUN,
+            fn.derefInto(),
+            run.contextJson,
+            run.limits.maxOutputSizeBytes,
+            token,
+            randomBytes(16).toString('hex'),
+          ],
           { result: { promise: true, copy: true } },
         )) as RunEnvelope | ContextChanged;
         if (!('contextChanged' in answer)) {

@@ -6,6 +6,8 @@ import { guestSource } from './guest-source.js';
 
 const code = (body: string) => `async function () {\n${body}\n}`;
 const never = () => false;
+/** Math.random seed OP_RUN takes (128 bits, hex). */
+const SEED = '0123456789abcdef0123456789abcdef';
 
 describe('isolate pool (in a worker process)', () => {
   const pools: IsolatePool[] = [];
@@ -55,9 +57,13 @@ describe('isolate pool (in a worker process)', () => {
     const fn = await p.script(second, 'cold-2', 1, code('return 2'));
     const prepared = await p.takeContext(second);
     const ref = (await fn.run(prepared.context, { reference: true })) as ivm.Reference<unknown>;
-    const envelope = (await prepared.entry.apply(undefined, [0, ref.derefInto(), '{}', 1000, 1], {
-      result: { promise: true, copy: true },
-    })) as { ok: boolean; json: string };
+    const envelope = (await prepared.entry.apply(
+      undefined,
+      [0, ref.derefInto(), '{}', 1000, 1, SEED],
+      {
+        result: { promise: true, copy: true },
+      },
+    )) as { ok: boolean; json: string };
     assert.deepEqual([envelope.ok, envelope.json], [true, '2']);
     // A different memory limit does not take a spare made for 16 MiB.
     p.release(second, null);
@@ -132,7 +138,7 @@ describe('isolate pool (in a worker process)', () => {
     const runIn = async (token: number) => {
       const prepared = await p.takeContext(slot);
       const ref = (await fn.run(prepared.context, { reference: true })) as ivm.Reference<unknown>;
-      await prepared.entry.apply(undefined, [0, ref.derefInto(), '{}', 1000, token], {
+      await prepared.entry.apply(undefined, [0, ref.derefInto(), '{}', 1000, token, SEED], {
         result: { promise: true, copy: true },
       });
       return prepared;

@@ -83,6 +83,36 @@ describe('sandbox: results and globals', () => {
     assert.equal(value(await sandbox.run(makeRequest(body), noSdk)), true);
   });
 
+  it('gives Math.random uniform values in [0, 1), a new sequence every run', async () => {
+    const body = `
+      const draws = Array.from({ length: 20000 }, () => Math.random());
+      const buckets = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+      for (const x of draws) buckets[Math.floor(x * 10)]++;
+      return { first: draws.slice(0, 3), buckets, inRange: draws.every((x) => x >= 0 && x < 1),
+        distinct: new Set(draws).size, name: Math.random.name, length: Math.random.length };`;
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      runs.push(
+        value(await sandbox.run(makeRequest(body, { scriptId: 'random' }), noSdk)) as {
+          first: number[];
+          buckets: number[];
+          inRange: boolean;
+          distinct: number;
+          name: string;
+          length: number;
+        },
+      );
+    }
+    for (const r of runs) {
+      assert.equal(r.inRange, true);
+      assert.equal(r.distinct, 20000);
+      // 2,000 expected per tenth; ±300 is over 6 standard deviations.
+      for (const n of r.buckets) assert.ok(Math.abs(n - 2000) < 300, `bucket ${n}`);
+      assert.deepEqual([r.name, r.length], ['random', 0]);
+    }
+    assert.notDeepEqual(runs[0]!.first, runs[1]!.first);
+  });
+
   it('still lets scripts name their own errors (no override mistake)', async () => {
     const body = `
       class NotFound extends Error {

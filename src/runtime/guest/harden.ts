@@ -156,7 +156,11 @@ export function snapshotGlobals(global: AnyObject): GlobalsSnapshot {
   return {
     unchanged() {
       if (!ObjectIsExtensible(global) || ObjectGetPrototypeOf(global) !== prototype) return false;
-      if (ReflectOwnKeys(global).length !== keys.length) return false;
+      // In order: deleting a global and defining it again as it was moves it to the end of the
+      // key order, which would carry bits to the next run.
+      const now = ReflectOwnKeys(global);
+      if (now.length !== keys.length) return false;
+      for (let i = 0; i < keys.length; i++) if (now[i] !== keys[i]) return false;
       for (const [key, before] of descriptors) {
         if (!same(before, ObjectGetOwnPropertyDescriptor(global, key))) return false;
       }

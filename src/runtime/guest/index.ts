@@ -7,7 +7,7 @@
 // script can reach is frozen). That is checked when the next run starts, not when a run ends:
 // promise reactions queued by a run may still execute after its result is in, and only once the
 // isolate picks up the next task are they all done.
-import { PromiseCtor } from './intrinsics.js';
+import { ObjectDefineProperty, PromiseCtor } from './intrinsics.js';
 import {
   OP_RUN,
   type ContextChanged,
@@ -19,8 +19,16 @@ import { createLog } from './log.js';
 import { createSdk } from './sdk.js';
 import { createRunner } from './runner.js';
 import { harden, snapshotGlobals } from './harden.js';
+import { createRandom } from './random.js';
 
-export type GuestEntry = (op: number, a: unknown, b: unknown, c: unknown, d: unknown) => unknown;
+export type GuestEntry = (
+  op: number,
+  a: unknown,
+  b: unknown,
+  c: unknown,
+  d: unknown,
+  e: unknown,
+) => unknown;
 
 const CONTEXT_CHANGED: ContextChanged = { contextChanged: true };
 
@@ -42,6 +50,8 @@ export function install(
   const guestLog = createLog(host);
   const { sdk, events } = createSdk(calls.call, guestLog);
   let current: unknown = null;
+  const random = createRandom();
+  ObjectDefineProperty(global['Math'], 'random', { value: random.random });
   harden(global, {
     context: { get: () => current, enumerable: true },
     sdk: { value: sdk, enumerable: true },
@@ -53,12 +63,15 @@ export function install(
     current = value;
   });
 
-  return (op, a, b, c, d) => {
+  // OP_RUN: a = script function, b = context JSON, c = output cap, d = run token, e = 128-bit
+  // Math.random seed (hex). OP_SETTLE: a = call id, b = ok, c/d = value JSON or code/message.
+  return (op, a, b, c, d, e) => {
     if (op === OP_RUN) {
       if (calls.pending() > 0 || !globals.unchanged()) {
         return new PromiseCtor((resolve) => resolve(CONTEXT_CHANGED));
       }
       token = d as number;
+      random.reseed(e as string);
       calls.reset();
       guestLog.reset();
       return run(a, b as string, c as number);

@@ -25,6 +25,8 @@ export const EvalErrorCtor = EvalError;
 export const StringFn = String;
 export const NumberFn = Number;
 export const RegExpCtor = RegExp;
+export const MathImul = Math.imul;
+export const NumberParseInt = Number.parseInt;
 
 export function rejected(reason: unknown): Promise<never> {
   return new PromiseCtor((_resolve, reject) => reject(reason));

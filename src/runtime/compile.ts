@@ -27,13 +27,14 @@
 // `a => a => …` took 20 s, 25k nested blocks longer; deeper nesting crashed its process), and the
 // sync API would block the event loop that long. The async API runs in esbuild's child process;
 // past the deadline that process is stopped and restarted, and calls that were in flight in it
-// are retried.
+// are retried (esbuild-transform.ts).
 import { SourceMap } from 'node:module';
 import type { SourceMapPayload } from 'node:module';
 import vm from 'node:vm';
-import * as esbuild from 'esbuild';
-import type { Message, TransformOptions, TransformResult } from 'esbuild';
+import type { Message } from 'esbuild';
 import type { Language } from '../domain/script.js';
+import { decodeMappings, encodeMappings, type Segment } from './source-map-codec.js';
+import { transform } from './esbuild-transform.js';
 
 export interface CompileError {
   /** 1-based line in the user's source. */
@@ -68,90 +69,6 @@ const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/;
 type AsyncFunctionConstructor = new (body: string) => unknown;
 const AsyncFunction = Object.getPrototypeOf(async function () {})
   .constructor as AsyncFunctionConstructor;
-
-// --- esbuild calls with a deadline ---
-
-type TransformOutcome =
-  | { kind: 'ok'; result: TransformResult }
-  | { kind: 'syntax'; errors: Message[] }
-  | { kind: 'timeout' }
-  | { kind: 'crashed' }
-  | { kind: 'restarted' };
-
-/** Callbacks of calls in flight in the current esbuild process, told when it is replaced. */
-const inFlight = new Set<() => void>();
-/** Counts esbuild processes, so concurrent failures in one process restart it only once. */
-let generation = 0;
-
-async function restartEsbuild(): Promise<void> {
-  generation++;
-  const waiting = [...inFlight];
-  inFlight.clear();
-  // stop() kills the process without settling its pending calls, so their waiters are told here.
-  await esbuild.stop();
-  for (const notify of waiting) notify();
-}
-
-function classify(err: unknown): TransformOutcome {
-  const errors = (err as { errors?: unknown }).errors;
-  const died = /The service (was stopped|is no longer running)/.test(String(err));
-  if (!died && Array.isArray(errors) && errors.length > 0) {
-    return { kind: 'syntax', errors: errors as Message[] };
-  }
-  if (died) return { kind: 'crashed' };
-  throw err;
-}
-
-function transformOnce(
-  input: string,
-  options: TransformOptions,
-  deadline: number,
-): Promise<TransformOutcome> {
-  return new Promise((resolve, reject) => {
-    const done = (outcome: TransformOutcome): void => {
-      clearTimeout(timer);
-      inFlight.delete(onRestart);
-      resolve(outcome);
-    };
-    const onRestart = (): void => done({ kind: 'restarted' });
-    const timer = setTimeout(() => done({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
-    inFlight.add(onRestart);
-    esbuild.transform(input, { ...options, logLevel: 'silent' }).then(
-      (result) => done({ kind: 'ok', result }),
-      (err: unknown) => {
-        try {
-          done(classify(err));
-        } catch (bug) {
-          clearTimeout(timer);
-          inFlight.delete(onRestart);
-          reject(bug as Error);
-        }
-      },
-    );
-  });
-}
-
-async function transform(
-  input: string,
-  options: TransformOptions,
-  deadline: number,
-): Promise<TransformOutcome> {
-  let crashes = 0;
-  for (;;) {
-    const startedIn = generation;
-    const outcome = await transformOnce(input, options, deadline);
-    if (outcome.kind === 'restarted' && Date.now() < deadline) continue; // another call's timeout
-    // A timed-out call keeps its process busy, and a dead process fails every later call: replace
-    // it, unless another call already did.
-    const replace = startedIn === generation;
-    if (outcome.kind === 'timeout' && replace) await restartEsbuild();
-    if (outcome.kind === 'crashed') {
-      if (replace) await restartEsbuild();
-      if (++crashes < 2 && Date.now() < deadline) continue; // the crash may have been another input's
-    }
-    return outcome.kind === 'restarted' ? { kind: 'timeout' } : outcome;
-  }
-}
 
 function tooComplex(kind: 'timeout' | 'crashed' | 'restarted'): CompileResult {
   const message =
@@ -290,86 +207,6 @@ async function compileJavaScript(source: string, deadline: number): Promise<Comp
     return { ok: false, errors: [{ ...position, message: problem.message }] };
   }
   return { ok: true, code: `${HEADER}\n${source}\n}`, sourceMap: null, lineOffset: 1 };
-}
-
-// --- Source map VLQ (https://sourcemaps.info/spec.html): decode, edit, re-encode ---
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** [generatedColumn, sourceIndex, originalLine, originalColumn], all absolute and 0-based. */
-type Segment = [number, number, number, number];
-
-function decodeMappings(mappings: string): Segment[][] {
-  const lines: Segment[][] = [];
-  let source = 0;
-  let origLine = 0;
-  let origCol = 0;
-  for (const lineText of mappings.split(';')) {
-    const segments: Segment[] = [];
-    let genCol = 0;
-    for (const segText of lineText.split(',')) {
-      if (segText === '') continue;
-      const fields: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const ch of segText) {
-        const digit = B64.indexOf(ch);
-        if (digit < 0) throw new Error(`bad source map character ${ch}`);
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      genCol += fields[0] ?? 0;
-      if (fields.length < 4) continue; // a segment without an original position carries nothing
-      source += fields[1] ?? 0;
-      origLine += fields[2] ?? 0;
-      origCol += fields[3] ?? 0;
-      segments.push([genCol, source, origLine, origCol]);
-    }
-    lines.push(segments);
-  }
-  return lines;
-}
-
-function encodeVlq(n: number): string {
-  let value = n < 0 ? (-n << 1) | 1 : n << 1;
-  let out = '';
-  do {
-    let digit = value & 31;
-    value >>>= 5;
-    if (value > 0) digit |= 32;
-    out += B64[digit];
-  } while (value > 0);
-  return out;
-}
-
-function encodeMappings(lines: Segment[][]): string {
-  let prevSource = 0;
-  let prevLine = 0;
-  let prevCol = 0;
-  return lines
-    .map((segments) => {
-      let prevGen = 0;
-      return segments
-        .map(([gen, src, line, col]) => {
-          const text =
-            encodeVlq(gen - prevGen) +
-            encodeVlq(src - prevSource) +
-            encodeVlq(line - prevLine) +
-            encodeVlq(col - prevCol);
-          prevGen = gen;
-          prevSource = src;
-          prevLine = line;
-          prevCol = col;
-          return text;
-        })
-        .join(',');
-    })
-    .join(';');
 }
 
 // --- TypeScript ---

@@ -29,6 +29,11 @@ export interface HostCalls {
   readonly settle: (callId: number, ok: boolean, a: string, b: string) => void;
   /** Calls started and not settled yet. */
   readonly pending: () => number;
+  /**
+   * The run's result is in: calls started from now on (promise reactions running late) are
+   * refused here and never reach the host, so they cannot act after the execution ended.
+   */
+  readonly end: () => void;
   /** Forgets unsettled calls and starts the per-run count over (their promises never settle). */
   readonly reset: () => void;
 }
@@ -36,10 +41,12 @@ export interface HostCalls {
 export function createHostCalls(hostCall: HostFunctions['call']): HostCalls {
   const pending = new MapCtor<number, Pending>();
   let nextId = 0;
+  let ended = false;
 
   const call: SdkCaller = (capability, method, args, required = 0) => {
     // Captured now so an uncaught SDK error reports the script line that made the call.
     const site = new ErrorCtor();
+    if (ended) return rejected(sdkError('SDK_ERROR', 'The execution has ended', site));
     if (nextId >= MAX_SDK_CALLS_PER_RUN) {
       // Answered here: a loop of un-awaited calls must not turn into a flood of host callbacks.
       return rejected(sdkError('API_CALL_LIMIT', API_CALL_LIMIT_MESSAGE, site));
@@ -85,9 +92,13 @@ export function createHostCalls(hostCall: HostFunctions['call']): HostCalls {
     call,
     settle,
     pending: () => pending.size,
+    end() {
+      ended = true;
+    },
     reset() {
       pending.clear();
       nextId = 0;
+      ended = false;
     },
   };
 }

@@ -59,9 +59,13 @@ export function install(
     console: { value: guestLog.console, enumerable: true },
   });
   const globals = snapshotGlobals(global);
-  const run = createRunner(guestLog, (value) => {
-    current = value;
-  });
+  const run = createRunner(
+    guestLog,
+    (value) => {
+      current = value;
+    },
+    calls.end,
+  );
 
   // OP_RUN: a = script function, b = context JSON, c = output cap, d = run token, e = 128-bit
   // Math.random seed (hex). OP_SETTLE: a = call id, b = ok, c/d = value JSON or code/message.

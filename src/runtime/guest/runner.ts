@@ -24,7 +24,15 @@ export type Runner = (
   maxOutputChars: number,
 ) => Promise<RunEnvelope>;
 
-export function createRunner(log: GuestLog, setContext: (value: unknown) => void): Runner {
+/**
+ * `end` is called as soon as the script function has settled: what runs after that (late promise
+ * reactions, the output's toJSON) may no longer start SDK calls.
+ */
+export function createRunner(
+  log: GuestLog,
+  setContext: (value: unknown) => void,
+  end: () => void,
+): Runner {
   const fail = (
     error: Omit<ThrownDescription, 'kind'> & { kind?: ThrownDescription['kind'] },
   ): RunEnvelope => {
@@ -51,8 +59,10 @@ export function createRunner(log: GuestLog, setContext: (value: unknown) => void
     try {
       value = await (fn as () => unknown)();
     } catch (thrown) {
+      end();
       return fail(describeThrown(thrown));
     }
+    end();
     let json: unknown;
     try {
       json = value === undefined ? 'null' : JsonStringify(value);

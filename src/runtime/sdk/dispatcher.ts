@@ -59,6 +59,7 @@ export interface SdkDispatcherOptions {
 
 const failure = (code: string, message: string): SdkResult => ({ ok: false, code, message });
 const INTERNAL = failure('SDK_ERROR', 'Internal SDK error');
+const ENDED = failure('SDK_ERROR', 'The execution has ended');
 
 export function createSdkDispatcher(options: SdkDispatcherOptions): SdkDispatcher {
   const logger = options.logger ?? noopLogger;
@@ -71,6 +72,8 @@ export function createSdkDispatcher(options: SdkDispatcherOptions): SdkDispatche
       let dbQueryCount = 0;
       let httpCallCount = 0;
       let released: Promise<void> | null = null;
+      const ending = new AbortController();
+      const scoped: SdkCallContext = { ...ctx, ended: ending.signal };
 
       const withinRateLimits = async (capability: Capability): Promise<boolean> => {
         const [api, own] = await Promise.all([
@@ -89,7 +92,7 @@ export function createSdkDispatcher(options: SdkDispatcherOptions): SdkDispatche
       };
 
       const handler: SdkHandler = async (call: SdkCall): Promise<SdkResult> => {
-        if (released) return failure('SDK_ERROR', 'The execution has ended');
+        if (released) return ENDED;
         const capability = Object.hasOwn(METHODS, call.capability)
           ? capabilities.get(call.capability)
           : undefined;
@@ -114,8 +117,10 @@ export function createSdkDispatcher(options: SdkDispatcherOptions): SdkDispatche
             if (capability.name === 'db' && DB_STATEMENTS.has(call.method)) dbQueryCount++;
             if (!(await withinRateLimits(capability)))
               return failure('RATE_LIMIT', RATE_LIMIT_MESSAGE);
+            // The execution may have ended while the limits were checked (a Redis round trip).
+            if (released) return ENDED;
           }
-          return { ok: true, value: await capability.call(ctx, call.method, call.args) };
+          return { ok: true, value: await capability.call(scoped, call.method, call.args) };
         } catch (err) {
           if (err instanceof SdkError) return failure(err.code, err.message);
           logger.error(
@@ -130,10 +135,11 @@ export function createSdkDispatcher(options: SdkDispatcherOptions): SdkDispatche
         handler,
         counters: () => ({ apiCallCount, dbQueryCount, httpCallCount }),
         release() {
+          if (!released) ending.abort();
           released ??= Promise.all(
             [...capabilities.values()].map(async (capability) => {
               try {
-                await capability.release?.(ctx);
+                await capability.release?.(scoped);
               } catch (err) {
                 logger.error(
                   { err, executionId: ctx.executionId, capability: capability.name },

@@ -26,6 +26,12 @@ export interface SdkCallContext {
   readonly deadline: number;
   /** Depth of the event chain that led to this execution (0 for non-event triggers). */
   readonly chainDepth: number;
+  /**
+   * Aborted when the execution's SDK is released (set by the dispatcher). The dispatcher refuses
+   * calls after that point; a capability that awaits anything before its side effect checks it
+   * again there (db after connecting) or passes it on (http aborts a request in flight).
+   */
+  readonly ended?: AbortSignal;
 }
 
 export interface Capability {

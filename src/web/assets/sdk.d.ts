@@ -16,6 +16,10 @@
  * hard cap of 100 SDK calls per execution (`API_CALL_LIMIT`). Per-capability limits per
  * script and minute: http 60, db 60, cache 120, log 100, events 30; over a limit the call
  * fails with `Error("Rate limit exceeded")`, code `RATE_LIMIT`.
+ *
+ * The execution ends when the script's function settles: `await` every SDK call whose effect
+ * matters. A call still in flight then may be cut off, and one started afterwards (from a
+ * promise callback that runs late) fails with "The execution has ended", code `SDK_ERROR`.
  */
 
 declare namespace JsRuntime {

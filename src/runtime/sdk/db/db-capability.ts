@@ -137,6 +137,11 @@ export function createDbCapability(options: DbCapabilityOptions): DbCapability {
 
     const timeoutMs = timeoutFor(ctx);
     const client = await pool.connect();
+    // Connecting can wait for a free connection: the execution may have ended meanwhile.
+    if (hasEnded(ctx.executionId) || ctx.ended?.aborted === true) {
+      client.release();
+      throw invalid('the execution has ended');
+    }
     const onClientError = (): void => {}; // reported to the pending query instead
     client.on('error', onClientError);
     let broken: Error | undefined;

@@ -51,6 +51,8 @@ const METHODS: Readonly<Record<string, { verb: Verb; hasBody: boolean }>> = {
 };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+const ended = (): SdkError => new SdkError('SDK_ERROR', 'The execution has ended');
 // Credentials are for the origin the script named; a redirect elsewhere must not carry them.
 const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
@@ -170,15 +172,21 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): HttpC
 
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeoutMs);
+      // The end of the execution aborts a request still in flight.
+      const signal = ctx.ended
+        ? AbortSignal.any([controller.signal, ctx.ended])
+        : controller.signal;
       try {
+        if (ctx.ended?.aborted === true) throw ended();
         return await fetchFollowing(
           ctx,
           { url, verb: spec.verb, headers: opts.headers, body },
-          controller.signal,
+          signal,
         );
       } catch (err) {
         if (err instanceof SdkError) throw err;
         if (err instanceof SsrfBlockedError) throw blocked(ctx, err.blocked);
+        if (ctx.ended?.aborted === true) throw ended();
         if (controller.signal.aborted) throw timedOut();
         throw new SdkError('HTTP_ERROR', httpErrorMessage(err));
       } finally {

@@ -182,8 +182,13 @@ describe('scripts UI in Chromium', () => {
     await page.fill('#f-CronExpression', '@daily');
     await setEditor(page, 'return 1;');
     await page.click('#script-form button[type=submit]');
-    await page.locator('#f-Name-error').waitFor();
+    // The first answer's error is still on the page until the second answer replaces the form:
+    // wait for the new message itself, not for the element.
+    await page
+      .locator('#f-Name-error', { hasText: 'Name already exists for this tenant' })
+      .waitFor();
     assert.equal(await page.textContent('#f-Name-error'), 'Name already exists for this tenant');
+    assert.equal(await page.locator('#f-CronExpression-error').count(), 0);
   });
 
   it('lists the scripts with badges and search', async () => {

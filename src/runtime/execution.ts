@@ -59,6 +59,8 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
   let cpuStart: bigint | null = null;
   /** Runs the context had served before this one; null until a context was taken. */
   let contextRuns: number | null = null;
+  /** The isolate's heap as last measured for the metrics (the pool decides on it). */
+  let heapBytes = 0;
   let cpuAtStop: bigint | null = null;
   let signalStopped: () => void = () => {};
   const stopped = new Promise<null>((resolve) => {
@@ -129,6 +131,7 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
       try {
         const heap = slot.isolate.getHeapStatisticsSync();
         memoryUsedBytes = heap.used_heap_size + heap.externally_allocated_size;
+        heapBytes = memoryUsedBytes;
       } catch {
         // disposed between the check and the call
       }
@@ -277,19 +280,18 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
       const clean = reusable && stopReason === null && !slot.isolate.isDisposed;
       // Kept for the next run of this script, which checks first that nothing was left behind.
       if (clean && context && entry && fn) {
-        deps.pool.release(slot, {
-          context,
-          entry,
-          fn: { version: run.version, ref: fn },
-          runs: (contextRuns ?? 0) + 1,
-        });
+        deps.pool.release(
+          slot,
+          { context, entry, fn: { version: run.version, ref: fn }, runs: (contextRuns ?? 0) + 1 },
+          heapBytes,
+        );
       } else {
         if (!slot.isolate.isDisposed) {
           fn?.release();
           entry?.release();
           context?.release();
         }
-        if (clean) deps.pool.release(slot, null);
+        if (clean) deps.pool.release(slot, null, heapBytes);
         else deps.pool.discard(slot);
       }
     }

@@ -6,6 +6,8 @@ import ivm from 'isolated-vm';
 import { LRUCache } from 'lru-cache';
 import { GUEST_FILENAME, SCRIPT_FILENAME } from './guest/protocol.js';
 
+const MiB = 1024 * 1024;
+
 /** isolated-vm sets these on compiled scripts; its typings leave them out. */
 type CachingScript = ivm.Script & {
   cachedData?: ivm.ExternalCopy<ArrayBuffer>;
@@ -44,6 +46,8 @@ export interface IsolateSlot {
 interface SlotState extends IsolateSlot {
   /** '' while the isolate is the pool's spare, not yet given to a script. */
   key: string;
+  /** Heap after its last run (counted in idleHeap while idle). */
+  heapBytes: number;
   readonly boot: ivm.Script;
   readonly scripts: Map<number, ivm.Script>;
   latest: { readonly version: number; readonly script: ivm.Script } | null;
@@ -66,6 +70,12 @@ export interface IsolatePoolOptions {
   readonly maxIsolatesPerKey?: number;
   /** Compiled versions kept per isolate. */
   readonly versionsPerIsolate?: number;
+  /**
+   * Heap that idle isolates may hold together (as measured after their last run); beyond it the
+   * least recently used are disposed, so isolates that each stay within their own limit cannot
+   * together push the process over its memory cap.
+   */
+  readonly idleHeapBudgetBytes?: number;
 }
 
 export interface IsolatePool {
@@ -83,9 +93,13 @@ export interface IsolatePool {
   freshContext(slot: IsolateSlot): Promise<PreparedContext>;
   /**
    * Back to the pool after a clean run, with the context the run left reusable (it serves the
-   * next run), or null: then a fresh one is prepared in the background.
+   * next run), or null: then a fresh one is prepared in the background. `heapBytes`: the
+   * isolate's heap after the run; over a quarter of its memory limit the isolate is disposed
+   * instead, so every run starts with at least three quarters of its limit free — whatever an
+   * earlier run left in the context or the isolate (globals, private fields on intrinsics,
+   * registered symbols).
    */
-  release(slot: IsolateSlot, reusable: PreparedContext | null): void;
+  release(slot: IsolateSlot, reusable: PreparedContext | null, heapBytes?: number): void;
   /** Dispose (timeout, memory failure, cancel); callers waiting for this key get a new isolate. */
   discard(slot: IsolateSlot): void;
   /** Isolates given to scripts (the spare is not counted). */
@@ -109,6 +123,16 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
   const keys = new Map<string, KeyState>();
   /** Idle slots, least recently used first (Map keeps insertion order). */
   const idle = new Map<SlotState, true>();
+  const idleHeapBudget = options.idleHeapBudgetBytes ?? Number.POSITIVE_INFINITY;
+  /** Sum of heapBytes over idle slots. */
+  let idleHeap = 0;
+  const addIdle = (slot: SlotState): void => {
+    idle.set(slot, true);
+    idleHeap += slot.heapBytes;
+  };
+  const removeIdle = (slot: SlotState): void => {
+    if (idle.delete(slot)) idleHeap -= slot.heapBytes;
+  };
   const codeCache = new LRUCache<string, ivm.ExternalCopy<ArrayBuffer>>({ max: 1000 });
   let guestCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
   let total = 0;
@@ -139,6 +163,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
     if (!guestCache && boot.cachedData) guestCache = boot.cachedData;
     const slot: SlotState = {
       key: '',
+      heapBytes: 0,
       memoryMiB,
       isolate,
       listener: null,
@@ -264,7 +289,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
     if (slot.disposed) return;
     slot.disposed = true;
     slot.listener = null;
-    idle.delete(slot);
+    removeIdle(slot);
     const state = keyState(slot.key);
     const at = state.idle.indexOf(slot);
     if (at !== -1) state.idle.splice(at, 1);
@@ -280,7 +305,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
   };
 
   const evictIdle = (): void => {
-    while (total >= options.maxIsolates) {
+    while (total >= options.maxIsolates || idleHeap > idleHeapBudget) {
       const oldest = idle.keys().next();
       if (oldest.done) return; // every isolate is busy: go over the cap until some come back
       dispose(oldest.value);
@@ -308,7 +333,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
       const state = keyState(key);
       const ready = state.idle.pop();
       if (ready) {
-        idle.delete(ready);
+        removeIdle(ready);
         return ready;
       }
       if (state.count < maxPerKey) {
@@ -360,9 +385,14 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
       return spare ?? prepare(state);
     },
 
-    release(slot, reusable) {
+    release(slot, reusable, heapBytes = 0) {
       const state = asState(slot);
       if (state.disposed) return;
+      if (heapBytes > (state.memoryMiB * MiB) / 4) {
+        this.discard(slot);
+        return;
+      }
+      state.heapBytes = heapBytes;
       state.listener = null;
       // A slot handed back unused (its waiter gave up) still has its next context.
       if (reusable || !state.spare) {
@@ -375,7 +405,7 @@ export function createIsolatePool(options: IsolatePoolOptions): IsolatePool {
       replenishWanted();
       if (serveWaiter(key, state.key, state.memoryMiB, state)) return;
       key.idle.push(state);
-      idle.set(state, true);
+      addIdle(state);
       evictIdle();
     },
 

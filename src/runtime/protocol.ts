@@ -6,6 +6,8 @@ export interface WorkerInit {
   /** The guest bootstrap bundle (see guest-source.ts). */
   readonly guestSource: string;
   readonly maxIsolates: number;
+  /** Heap idle isolates may hold together (see IsolatePoolOptions). */
+  readonly idleHeapBudgetBytes: number;
 }
 
 /** A run as the worker needs it: no source map, no line offset (mapping happens in the supervisor). */

@@ -35,6 +35,7 @@ function onMessage(message: ToWorker): void {
       pool = createIsolatePool({
         guestSource: message.init.guestSource,
         maxIsolates: message.init.maxIsolates,
+        idleHeapBudgetBytes: message.init.idleHeapBudgetBytes,
       });
       setInterval(() => send({ t: 'heartbeat', health: health() }), HEARTBEAT_MS).unref();
       send({ t: 'ready' });

@@ -142,7 +142,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const rssLimit = options.processMemoryLimitBytes ?? 1024 * 1024 * 1024;
   const graceMs = options.watchdogGraceMs ?? 2000;
   const logger = options.logger ?? noopLogger;
-  const init = { guestSource: guestSource(), maxIsolates };
+  // Idle isolates may hold half the RSS cap; the rest is for running ones and the process itself.
+  const init = { guestSource: guestSource(), maxIsolates, idleHeapBudgetBytes: rssLimit / 2 };
 
   const workers: Worker[] = [];
   const byExecution = new Map<string, PendingRun>();

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type ivm from 'isolated-vm';
 import {
   API_CALL_LIMIT_MESSAGE,
+  MAX_SDK_ARGS_CHARS,
   OP_RUN,
   OP_SETTLE,
   type ContextChanged,
@@ -84,6 +85,11 @@ export function startExecution(run: WorkerRun, deps: ExecutionDeps): Execution {
         typeof method !== 'string' ||
         typeof argsJson !== 'string'
       ) {
+        return;
+      }
+      // The guest refuses larger arguments itself; this only guards against a broken guest.
+      if (argsJson.length > MAX_SDK_ARGS_CHARS) {
+        settle(callId, [false, 'SDK_ERROR', 'SDK call arguments are too large']);
         return;
       }
       if (++sdkCalls > deps.maxSdkCalls) {

@@ -7,13 +7,21 @@ import {
   PromiseCtor,
   rejected,
 } from './intrinsics.js';
-import { API_CALL_LIMIT_MESSAGE, MAX_SDK_CALLS_PER_RUN, type HostFunctions } from './protocol.js';
+import {
+  API_CALL_LIMIT_MESSAGE,
+  MAX_SDK_ARGS_CHARS,
+  MAX_SDK_CALLS_PER_RUN,
+  MAX_SDK_IN_FLIGHT_CHARS,
+  type HostFunctions,
+} from './protocol.js';
 import { sdkError } from './errors.js';
 
 interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
   readonly site: Error;
+  /** Length of the arguments' JSON text (counted in inFlightChars until settled). */
+  readonly size: number;
 }
 
 export type SdkCaller = (
@@ -42,6 +50,7 @@ export function createHostCalls(hostCall: HostFunctions['call']): HostCalls {
   const pending = new MapCtor<number, Pending>();
   let nextId = 0;
   let ended = false;
+  let inFlightChars = 0;
 
   const call: SdkCaller = (capability, method, args, required = 0) => {
     // Captured now so an uncaught SDK error reports the script line that made the call.
@@ -63,9 +72,24 @@ export function createHostCalls(hostCall: HostFunctions['call']): HostCalls {
       return rejected(sdkError('SDK_ERROR', 'SDK call arguments must be JSON-serialisable', site));
     }
     const json = argsJson;
+    if (json.length > MAX_SDK_ARGS_CHARS) {
+      return rejected(
+        sdkError('SDK_ERROR', 'SDK call arguments are too large (over 12 MB of JSON)', site),
+      );
+    }
+    if (inFlightChars + json.length > MAX_SDK_IN_FLIGHT_CHARS) {
+      return rejected(
+        sdkError(
+          'SDK_ERROR',
+          'Too much SDK call data in flight (over 24 MB) - await earlier calls first',
+          site,
+        ),
+      );
+    }
     return new PromiseCtor((resolve, reject) => {
       const id = ++nextId;
-      pending.set(id, { resolve, reject, site });
+      inFlightChars += json.length;
+      pending.set(id, { resolve, reject, site, size: json.length });
       hostCall(id, capability, method, json);
     });
   };
@@ -74,6 +98,7 @@ export function createHostCalls(hostCall: HostFunctions['call']): HostCalls {
     const entry = pending.get(callId);
     if (!entry) return;
     pending.delete(callId);
+    inFlightChars -= entry.size;
     if (!ok) {
       entry.reject(sdkError(a, b, entry.site));
       return;
@@ -99,6 +124,7 @@ export function createHostCalls(hostCall: HostFunctions['call']): HostCalls {
       pending.clear();
       nextId = 0;
       ended = false;
+      inFlightChars = 0;
     },
   };
 }

@@ -14,6 +14,16 @@ export const MAX_LOG_BYTES = 1024 * 1024;
  * this bound only keeps a runaway script from flooding the worker with host callbacks.
  */
 export const MAX_SDK_CALLS_PER_RUN = 1000;
+/**
+ * JSON text of one SDK call's arguments (UTF-16 units): above the largest argument a capability
+ * takes (a 10 MB http body).
+ */
+export const MAX_SDK_ARGS_CHARS = 12 * 1024 * 1024;
+/**
+ * Argument text of the calls of one run still in flight: un-awaited calls with big arguments
+ * must not pile up in the worker faster than the supervisor takes them.
+ */
+export const MAX_SDK_IN_FLIGHT_CHARS = 24 * 1024 * 1024;
 export const API_CALL_LIMIT_MESSAGE =
   'API call limit exceeded - at most 100 SDK calls per execution';
 

@@ -144,6 +144,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const logger = options.logger ?? noopLogger;
   // Idle isolates may hold half the RSS cap; the rest is for running ones and the process itself.
   const init = { guestSource: guestSource(), maxIsolates, idleHeapBudgetBytes: rssLimit / 2 };
+  const runMemoryBudget = rssLimit / 2;
 
   const workers: Worker[] = [];
   const byExecution = new Map<string, PendingRun>();
@@ -159,9 +160,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       byExecution.delete(run.request.executionId);
     if (run.watchdog) clearTimeout(run.watchdog);
     if (run.cancelTimer) clearTimeout(run.cancelTimer);
-    run.worker?.runs.delete(run.id);
+    const freed = run.worker?.runs.delete(run.id) === true;
     run.worker = null;
     run.resolve(outcome);
+    // Memory came free on that worker: runs waiting for room may go now.
+    if (freed && waiting.length > 0) drainWaiting();
   };
 
   const systemFailure = (message: string): Outcome =>
@@ -202,7 +205,20 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     worker.process.kill();
   };
 
-  const pick = (scriptId: string): Worker | null => {
+  /** Memory limits of the runs a worker carries (what they may grow to). */
+  const committed = (worker: Worker): number => {
+    let bytes = 0;
+    for (const run of worker.runs.values()) bytes += run.request.limits.maxMemoryBytes;
+    return bytes;
+  };
+
+  /**
+   * A worker for this run, or null when none is ready or none has room: runs wait (in `waiting`)
+   * rather than push a worker over its memory cap, which would fail every run on it. Runs on a
+   * worker may together reach half its RSS cap (idle isolates may hold the other half); a worker
+   * with no run takes any run.
+   */
+  const pick = (scriptId: string, memoryBytes: number): Worker | null => {
     let least: Worker | null = null;
     let leastWarm: Worker | null = null;
     // Start at a per-script offset so cold scripts spread over workers deterministically.
@@ -210,6 +226,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     for (let i = 0; i < workers.length; i++) {
       const worker = workers[(offset + i) % workers.length]!;
       if (!worker.ready) continue;
+      if (worker.runs.size > 0 && committed(worker) + memoryBytes > runMemoryBudget) continue;
       if (least === null || worker.runs.size < least.runs.size) least = worker;
       if (
         worker.warm.has(scriptId) &&
@@ -248,7 +265,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
   const drainWaiting = (): void => {
     while (waiting.length > 0) {
-      const worker = pick(waiting[0]!.request.script.id);
+      const next = waiting[0]!.request;
+      const worker = pick(next.script.id, next.limits.maxMemoryBytes);
       if (!worker) return;
       assign(waiting.shift()!, worker);
     }
@@ -501,7 +519,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
           () => onWatchdog(run),
           request.limits.maxExecutionTimeMs + graceMs,
         );
-        const worker = pick(request.script.id);
+        const worker = pick(request.script.id, request.limits.maxMemoryBytes);
         if (worker) assign(run, worker);
         else waiting.push(run);
       });
